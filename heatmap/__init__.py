@@ -1,0 +1,1 @@
+"""Heatmap: a geospatial complaint heat-map engine for a telecom NOC."""

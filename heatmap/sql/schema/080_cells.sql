@@ -1,0 +1,12 @@
+-- store.cells: every cell that has ever had a counted complaint, with its district and shape.
+-- Grain: one row per cell (resolution 8).
+-- Inputs: store.cell_counts and the district polygons (heatmap.districts).
+CREATE TABLE IF NOT EXISTS store.cells (
+    cell          UBIGINT NOT NULL,
+    resolution    TINYINT NOT NULL,
+    district      VARCHAR,
+    district_en   VARCHAR,
+    lat           DOUBLE NOT NULL,
+    lon           DOUBLE NOT NULL,
+    boundary_wkt  VARCHAR NOT NULL
+);

@@ -1,0 +1,6 @@
+-- cells: every cell that has had a counted complaint, with its district, centre and polygon.
+-- Grain: cell.
+-- Inputs: store.cells.
+CREATE OR REPLACE VIEW cells AS
+SELECT cell, lower(hex(cell)) AS cell_h3, resolution, district, district_en, lat, lon, boundary_wkt
+FROM store.cells;

@@ -1,0 +1,37 @@
+-- complaints: the accepted complaints as analysts see them.
+-- Grain: one row per complaint_id.
+-- Inputs: store.complaints, store.placeholder_points, store.cells.
+-- is_repeat: the same customer (by keyed hash) complained before, within 30 days (复燃).
+-- precision 'placeholder': the point is a known pile-up coordinate and is not counted in a cell.
+CREATE OR REPLACE VIEW complaints AS
+WITH ordered AS (
+    SELECT
+        c.*,
+        lag(c.reported_at) OVER (PARTITION BY c.customer_hash ORDER BY c.reported_at, c.complaint_id)
+            AS previous_at
+    FROM store.complaints AS c
+)
+SELECT
+    o.complaint_id,
+    o.reported_at,
+    o.issue_type,
+    o.lat,
+    o.lon,
+    o.cell,
+    lower(hex(o.cell)) AS cell_h3,
+    CASE WHEN p.lat IS NOT NULL THEN 'placeholder' ELSE o.precision END AS precision,
+    cl.district,
+    o.customer_hash,
+    o.customer_masked,
+    coalesce(o.customer_hash IS NOT NULL AND o.reported_at - o.previous_at <= INTERVAL 30 DAYS, false)
+        AS is_repeat,
+    o.channel,
+    o.severity,
+    o.text,
+    o.address,
+    o.source_crs,
+    o.batch_id,
+    o.source_row
+FROM ordered AS o
+LEFT JOIN store.placeholder_points AS p ON o.lat = p.lat AND o.lon = p.lon
+LEFT JOIN store.cells AS cl ON o.cell = cl.cell;
