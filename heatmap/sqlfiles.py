@@ -20,3 +20,23 @@ def sql_files(package: str, folder: str) -> list[Traversable]:
     """The ``.sql`` files of ``sql/<folder>`` in ``package``, in name order."""
     entries = sql_root(package).joinpath(folder).iterdir()
     return sorted((e for e in entries if e.name.endswith(".sql")), key=lambda e: e.name)
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of a SQL file: each ends with ``;`` at the end of a line."""
+    statements, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statement = "\n".join(current).strip()
+            if any(not part.strip().startswith("--") for part in statement.splitlines() if part.strip()):
+                statements.append(statement)
+            current = []
+    return statements
+
+
+def bind_for(statement: str, params: dict[str, object]) -> dict[str, object] | None:
+    """The subset of ``params`` that ``statement`` uses (DuckDB rejects unused named parameters)."""
+    code = "\n".join(line.split("--", 1)[0] for line in statement.splitlines())
+    used = {name: value for name, value in params.items() if f"${name}" in code}
+    return used or None

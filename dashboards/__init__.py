@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages that lay out widgets and call ``heatmap``."""

@@ -1,0 +1,197 @@
+"""The ``heatmap`` command: the interface contract of SPEC.md.
+
+Every command takes ``--home DIR`` (or ``HEATMAP_HOME``). Problems the user can fix print one
+line starting with ``error:`` and exit with status 2; there is no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from heatmap import alerts as alert_output
+from heatmap.errors import HeatmapError
+from heatmap.home import Home, resolve_home
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Complaint heat-map engine: ingest, run, alerts, sql, dashboard, demo.",
+)
+err = Console(stderr=True)
+TIMEZONE_ENV = "HEATMAP_TIMEZONE"
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", envvar="HEATMAP_HOME", help="Engine home (default ./heatmap_data)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON object.")]
+
+
+class AlertFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def engine_timezone() -> str:
+    """The zone that defines days and prints times (``HEATMAP_TIMEZONE``, default Shanghai)."""
+    return os.environ.get(TIMEZONE_ENV, "Asia/Shanghai")
+
+
+def _home(path: Path | None) -> Home:
+    return resolve_home(path)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="CSV (plain or .gz), Parquet or JSON Lines files.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Mapping file (TOML).")] = None,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read, validate, grid and store complaint files; every row is accounted for."""
+    from pipelines.ingest import ingest_paths
+
+    summaries = ingest_paths(_home(home), paths, mapping, engine_timezone(), show_progress=not as_json)
+    if as_json:
+        totals = summaries[0] if len(summaries) == 1 else _sum_summaries(summaries)
+        typer.echo(json.dumps(totals, ensure_ascii=False))
+
+
+def _sum_summaries(summaries: list[dict[str, object]]) -> dict[str, object]:
+    total: dict[str, object] = {"rows_read": 0, "accepted": 0, "quarantined": 0, "duplicates": 0}
+    reasons: dict[str, int] = {}
+    for summary in summaries:
+        for key in ("rows_read", "accepted", "quarantined", "duplicates"):
+            total[key] = int(total[key]) + int(summary[key])  # type: ignore[call-overload]
+        for reason, n in summary["quarantine_reasons"].items():  # type: ignore[attr-defined]
+            reasons[reason] = reasons.get(reason, 0) + n
+    total["quarantine_reasons"] = reasons
+    return total
+
+
+@app.command()
+def run(
+    engine: Annotated[Engine, typer.Option("--engine", help="Aggregation engine.")] = Engine.duckdb,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Aggregate, score, detect clusters and surges, and publish."""
+    from pipelines.run import run_pipeline
+
+    if engine is Engine.spark:
+        raise HeatmapError("the spark engine is not available in this version; use --engine duckdb")
+    chosen = _home(home)
+    summary = run_pipeline(chosen, engine_timezone(), chosen.taxonomy())
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        err.print(
+            f"run {summary['run_id']}: {summary['complaints']} complaints up to "
+            f"{summary['data_until']}; alerts {summary['alerts']} ({summary['alerts_open']} open)"
+        )
+
+
+@app.command()
+def alerts(
+    show_all: Annotated[bool, typer.Option("--all", help="Every alert ever raised, not only open ones.")] = False,
+    fmt: Annotated[AlertFormat, typer.Option("--format", help="Output format.")] = AlertFormat.json,
+    home: HomeOption = None,
+) -> None:
+    """Print the alerts open now (hotspots, surges, data quality), or all with --all."""
+    from heatmap.store import open_reader
+
+    con = open_reader(_home(home), engine_timezone())
+    try:
+        found = alert_output.fetch_alerts(con, include_closed=show_all)
+    finally:
+        con.close()
+    typer.echo(alert_output.render(found, fmt.value))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query on the published views.")],
+    fmt: Annotated[SqlFormat, typer.Option("--format", help="Output format.")] = SqlFormat.table,
+    home: HomeOption = None,
+) -> None:
+    """Run a read-only query on the published data (H3 functions included)."""
+    from heatmap.analyst import run_query
+
+    typer.echo(run_query(_home(home), query, fmt.value, engine_timezone()))
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
+    home: HomeOption = None,
+) -> None:
+    """Start the Streamlit dashboard on the published data."""
+    serve_dashboard(_home(home), port)
+
+
+def serve_dashboard(home: Home, port: int) -> None:
+    """Run the Streamlit server in the foreground until interrupted."""
+    script = resources.files("dashboards").joinpath("app.py")
+    env = {**os.environ, "HEATMAP_HOME": str(home.root)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+    ]
+    err.print(f"dashboard on http://localhost:{port} (Ctrl+C to stop)")
+    try:
+        subprocess.run(command, env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def demo(
+    no_dashboard: Annotated[bool, typer.Option("--no-dashboard", help="Build and run, do not serve.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
+    home: HomeOption = None,
+) -> None:
+    """Build the synthetic Beijing scenario, run the whole pipeline, open the dashboard."""
+    from pipelines.demo import build_demo
+
+    chosen = _home(home)
+    build_demo(chosen, engine_timezone(), err)
+    if not no_dashboard:
+        serve_dashboard(chosen, port)
+
+
+def main() -> None:
+    """Console entry point: user-fixable problems become one line and exit status 2."""
+    try:
+        app()
+    except HeatmapError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except duckdb.Error as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc).splitlines()[0])}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,94 @@
+"""Episodes: the per-window clusters of one event, linked into one alert with a status.
+
+An event that lasts five hours is flagged in five hourly windows and one or two daily windows;
+the operator wants one alert. Clusters of the same issue type link when their times touch
+(within ``gap``) and, for hotspots, their cells overlap or are adjacent. The alert's times come
+from its hourly windows when it has any (they say "since when" to the hour), else its daily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from heatmap import grid
+
+WINDOW_LENGTHS = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
+
+
+@dataclass
+class Episode:
+    """One alert in the making: the clusters of one event across windows."""
+
+    kind: str
+    issue_type: str
+    rows: list[pd.Series] = field(default_factory=list)
+    cells: set[int] = field(default_factory=set)
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def add(self, row: pd.Series) -> None:
+        self.rows.append(row)
+        self.cells.update(int(c) for c in row["cells"])
+        row_end = row["window_start"] + WINDOW_LENGTHS[row["window_len"]]
+        self.start = row["window_start"] if self.start is None else min(self.start, row["window_start"])
+        self.end = row_end if self.end is None else max(self.end, row_end)
+
+    def absorb(self, other: Episode) -> None:
+        for row in other.rows:
+            self.add(row)
+
+    def primary_rows(self) -> list[pd.Series]:
+        """The hourly windows when there are any, else the daily ones."""
+        hourly = [r for r in self.rows if r["window_len"] == "1h"]
+        return hourly or self.rows
+
+
+def _touches(episode: Episode, row: pd.Series, gap: timedelta, spatial: bool) -> bool:
+    assert episode.end is not None and episode.start is not None
+    row_end = row["window_start"] + WINDOW_LENGTHS[row["window_len"]]
+    if row["window_start"] > episode.end + gap or row_end < episode.start - gap:
+        return False
+    if not spatial:
+        return True
+    ring = set(int(c) for disk in grid.grid_disks(np.asarray(row["cells"], dtype=np.uint64), 1) for c in disk)
+    return not ring.isdisjoint(episode.cells)
+
+
+def link_episodes(clusters: pd.DataFrame, kind: str, gap: timedelta = timedelta(hours=1)) -> list[Episode]:
+    """Group cluster rows (hourly and daily together) into episodes, in time order."""
+    if clusters.empty:
+        return []
+    order = clusters.assign(
+        _end=[s + WINDOW_LENGTHS[w] for s, w in zip(clusters["window_start"], clusters["window_len"], strict=True)]
+    ).sort_values(["_end", "window_len", "issue_type"], kind="stable")
+    episodes: list[Episode] = []
+    spatial = kind == "hotspot"
+    for _, row in order.iterrows():
+        matches = [
+            e for e in episodes
+            if e.issue_type == row["issue_type"] and _touches(e, row, gap, spatial)
+        ]
+        if not matches:
+            episode = Episode(kind, row["issue_type"])
+            episode.add(row)
+            episodes.append(episode)
+            continue
+        keeper = matches[0]
+        keeper.add(row)
+        for other in matches[1:]:
+            keeper.absorb(other)
+            episodes.remove(other)
+    return episodes
+
+
+def episode_status(start: datetime, end: datetime, as_of: datetime, window: timedelta) -> str:
+    """``new`` or ``ongoing`` while flagged in the latest window, ``resolved`` after."""
+    if end < as_of - window:
+        return "resolved"
+    if start >= as_of - 3 * window:
+        return "new"
+    return "ongoing"

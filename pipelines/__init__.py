@@ -1,0 +1,1 @@
+"""The scheduled jobs: SQL files plus the thin Python that runs them."""
