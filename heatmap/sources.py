@@ -76,11 +76,19 @@ def utf8_copy(path: Path, encoding: str, work_dir: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """The SHA-256 of the file's bytes (re-ingesting the same file is then recognised)."""
+    """The SHA-256 of the file's bytes (re-ingesting the same file is then recognised).
+
+    Also the first read of the file, so a missing or unreadable file stops here, clearly.
+    """
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file; check the path")
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK_BYTES):
-            digest.update(chunk)
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     return digest.hexdigest()
 
 
@@ -109,8 +117,6 @@ def load_staging(
     The customer column never lands in clear: it is hashed and masked in the same statement
     that reads it. Returns the number of rows read.
     """
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file; check the path")
     fmt = detect_format(path)
     readable = path
     if fmt == "csv":

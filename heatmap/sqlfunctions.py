@@ -34,23 +34,30 @@ from heatmap import grid
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
-def _first_int(arr: pa.Array) -> int:
-    """The constant integer argument of a vectorised call (resolution or k)."""
-    values = np.unique(np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64))
-    if values.size != 1:
-        raise duckdb.InvalidInputException("the resolution / k argument must be one constant value")
-    return int(values[0])
+def _per_value(
+    values: pa.Array, compute: Callable[[np.ndarray, int], np.ndarray], *inputs: pa.Array
+) -> np.ndarray:
+    """Apply ``compute(inputs, value)`` per distinct integer argument (resolution or k).
+
+    The argument is almost always one constant, but SQL allows it to vary by row.
+    """
+    per_row = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    arrays = [np.asarray(a.to_numpy(zero_copy_only=False)) for a in inputs]
+    out = np.zeros(len(per_row), dtype=np.uint64)
+    for value in np.unique(per_row[np.isfinite(per_row)]):
+        rows = per_row == value
+        out[rows] = compute(*(a[rows] for a in arrays), int(value))  # type: ignore[call-arg]
+    return out
 
 
 def _latlng_to_cell(lat: pa.Array, lng: pa.Array, res: pa.Array) -> pa.Array:
-    cells = grid.latlng_to_cells(
-        lat.to_numpy(zero_copy_only=False), lng.to_numpy(zero_copy_only=False), _first_int(res)
-    )
+    cells = _per_value(res, grid.latlng_to_cells, lat, lng)
     return pa.array(cells, mask=cells == grid.INVALID_CELL)
 
 
 def _cell_to_parent(cells: pa.Array, res: pa.Array) -> pa.Array:
-    return pa.array(grid.cells_to_parents(cells.to_numpy(zero_copy_only=False), _first_int(res)))
+    parents = _per_value(res, grid.cells_to_parents, cells)
+    return pa.array(parents, mask=parents == grid.INVALID_CELL)
 
 
 def _cell_to_string(cells: pa.Array) -> pa.Array:
@@ -75,8 +82,14 @@ def _cell_to_boundary_wkt(cells: pa.Array) -> pa.Array:
 
 
 def _grid_disk(cells: pa.Array, k: pa.Array) -> pa.Array:
-    disks = grid.grid_disks(cells.to_numpy(zero_copy_only=False), _first_int(k))
-    return pa.array([d.tolist() for d in disks], pa.list_(pa.uint64()))
+    centres = cells.to_numpy(zero_copy_only=False)
+    steps = np.asarray(k.to_numpy(zero_copy_only=False))
+    disks: list[list[int] | None] = [None] * len(centres)
+    for value in np.unique(steps):
+        rows = np.flatnonzero(steps == value)
+        for row, disk in zip(rows, grid.grid_disks(centres[rows], int(value)), strict=True):
+            disks[row] = disk.tolist()
+    return pa.array(disks, pa.list_(pa.uint64()))
 
 
 def _get_resolution(cells: pa.Array) -> pa.Array:

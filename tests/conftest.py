@@ -1,0 +1,37 @@
+"""Shared fixtures. The expensive ones (a built scenario, a published home) are session-scoped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from heatmap.home import Home
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests use a known key; deployments use their own (never in the repository)."""
+    monkeypatch.setenv("HEATMAP_HASH_KEY", "test-key-not-a-secret")
+
+
+@pytest.fixture()
+def home(tmp_path: Path) -> Home:
+    return Home(tmp_path / "home").ensure()
+
+
+def write_csv(path: Path, header: str, rows: list[str], encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def python_env() -> dict[str, str]:
+    """The environment for CLI subprocesses: this interpreter's venv first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(os.sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["HEATMAP_HASH_KEY"] = "test-key-not-a-secret"
+    return env

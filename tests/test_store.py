@@ -1,0 +1,76 @@
+"""The store: schema, snapshot publication, the writer lock, read-only readers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import duckdb
+import pytest
+
+from heatmap.errors import NotPublishedError, RunInProgressError
+from heatmap.home import Home
+from heatmap.store import SNAPSHOTS_KEPT, current_snapshot, open_reader, open_writer, publish, writer_lock
+
+
+def test_nothing_published_is_a_clear_error(home: Home) -> None:
+    with pytest.raises(NotPublishedError, match="heatmap run"):
+        current_snapshot(home)
+
+
+def test_publish_switches_readers_to_a_complete_snapshot(home: Home) -> None:
+    with open_writer(home, "Asia/Shanghai") as con:
+        con.execute("INSERT INTO store.runs VALUES ('r1', 'duckdb', now(), now(), NULL, 0, 0)")
+        first = publish(con, home)
+    reader = open_reader(home, "Asia/Shanghai")
+    with open_writer(home, "Asia/Shanghai") as con:
+        con.execute("INSERT INTO store.runs VALUES ('r2', 'duckdb', now(), now(), NULL, 0, 0)")
+        second = publish(con, home)
+    assert first != second and current_snapshot(home) == second
+    # the reader opened before the second publication keeps its consistent view
+    assert reader.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+    reader.close()
+    fresh = open_reader(home, "Asia/Shanghai")
+    assert fresh.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+    with pytest.raises(duckdb.Error):
+        fresh.execute("INSERT INTO store.runs VALUES ('r3', 'duckdb', now(), now(), NULL, 0, 0)")
+    fresh.close()
+
+
+def test_old_snapshots_are_pruned(home: Home) -> None:
+    with open_writer(home, "Asia/Shanghai") as con:
+        for _ in range(SNAPSHOTS_KEPT + 2):
+            last = publish(con, home)
+    snapshots = sorted(home.published_dir.glob("heatmap-*.duckdb"))
+    assert len(snapshots) == SNAPSHOTS_KEPT and snapshots[-1] == last
+    assert not list(home.published_dir.glob("*.partial"))
+
+
+def test_published_views_open_in_a_plain_duckdb_client(home: Home) -> None:
+    with open_writer(home, "Asia/Shanghai") as con:
+        publish(con, home)
+    plain = duckdb.connect(str(home.current_path), read_only=True)  # no H3 functions registered
+    for view in ("complaints", "quarantine", "cell_counts", "alerts", "cells", "batches", "runs"):
+        plain.execute(f"SELECT * FROM {view} LIMIT 1").fetchall()
+    plain.close()
+
+
+def _hold_lock(root: str, ready, release) -> None:  # type: ignore[no-untyped-def]
+    with writer_lock(Home(__import__("pathlib").Path(root))):
+        ready.set()
+        release.wait(10)
+
+
+def test_second_writer_is_refused_and_a_killed_holder_frees_the_lock(home: Home) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(home.root), ready, release))
+    holder.start()
+    assert ready.wait(20)
+    with pytest.raises(RunInProgressError, match=f"pid {holder.pid}"):
+        with writer_lock(home):
+            pass
+    os.kill(holder.pid, 9)  # a crash, not a clean exit
+    holder.join(10)
+    with writer_lock(home):  # the kernel released the flock: no stale lock
+        pass
