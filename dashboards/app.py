@@ -18,25 +18,55 @@ from heatmap.taxonomy import default_taxonomy
 TIMEZONE = os.environ.get("HEATMAP_TIMEZONE", "Asia/Shanghai")
 TEXT = {
     "zh": {
-        "title": "投诉热力图", "window": "时间窗口", "hour": "小时", "day": "天", "when": "窗口开始",
-        "types": "投诉类型", "all": "全部", "colour": "着色", "count": "投诉量", "score": "异常分",
-        "resolved": "显示已恢复告警", "alerts": "告警（按异常分排序）", "fresh": "数据截至",
-        "published": "发布于", "none": "尚无发布数据：请先运行 `heatmap demo` 或 `heatmap run`。",
-        "cells": "个网格", "complaints": "条投诉", "no_alerts": "当前无告警",
+        "title": "投诉热力图",
+        "window": "时间窗口",
+        "hour": "小时",
+        "day": "天",
+        "when": "窗口开始",
+        "types": "投诉类型",
+        "all": "全部",
+        "colour": "着色",
+        "count": "投诉量",
+        "score": "异常分",
+        "resolved": "显示已恢复告警",
+        "alerts": "告警（按异常分排序）",
+        "fresh": "数据截至",
+        "published": "发布于",
+        "none": "尚无发布数据：请先运行 `heatmap demo` 或 `heatmap run`。",
+        "cells": "个网格",
+        "complaints": "条投诉",
+        "no_alerts": "当前无告警",
     },
     "en": {
-        "title": "Complaint heat map", "window": "Window", "hour": "hour", "day": "day",
-        "when": "Window start", "types": "Issue types", "all": "all", "colour": "Colour by",
-        "count": "count", "score": "score", "resolved": "Show resolved alerts",
-        "alerts": "Alerts (by score)", "fresh": "Data until", "published": "published",
+        "title": "Complaint heat map",
+        "window": "Window",
+        "hour": "hour",
+        "day": "day",
+        "when": "Window start",
+        "types": "Issue types",
+        "all": "all",
+        "colour": "Colour by",
+        "count": "count",
+        "score": "score",
+        "resolved": "Show resolved alerts",
+        "alerts": "Alerts (by score)",
+        "fresh": "Data until",
+        "published": "published",
         "none": "Nothing published yet: run `heatmap demo` or `heatmap run` first.",
-        "cells": "cells", "complaints": "complaints", "no_alerts": "No open alerts",
+        "cells": "cells",
+        "complaints": "complaints",
+        "no_alerts": "No open alerts",
     },
 }
 
 st.set_page_config(page_title="投诉热力图 Heatmap", layout="wide")
 home = resolve_home(os.environ.get("HEATMAP_HOME"))
-language = st.sidebar.radio("语言 / Language", ["zh", "en"], format_func=lambda x: {"zh": "中文", "en": "English"}[x], horizontal=True)
+language = st.sidebar.radio(
+    "语言 / Language",
+    ["zh", "en"],
+    format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+    horizontal=True,
+)
 t = TEXT[language]
 st.title(t["title"])
 
@@ -64,13 +94,17 @@ def cached_windows(snapshot_path: str, window_len: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=256)
-def cached_cells(snapshot_path: str, window_len: str, start: pd.Timestamp, types: tuple[str, ...]) -> pd.DataFrame:
+def cached_cells(
+    snapshot_path: str, window_len: str, start: pd.Timestamp, types: tuple[str, ...]
+) -> pd.DataFrame:
     return mapdata.cell_layer(cursor(), window_len, start.to_pydatetime(), list(types))
 
 
 @st.cache_data(max_entries=32)
 def cached_alerts(snapshot_path: str, include_closed: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return mapdata.alert_list(cursor(), include_closed), mapdata.alert_cells(cursor(), include_closed)
+    return mapdata.alert_list(cursor(), include_closed), mapdata.alert_cells(
+        cursor(), include_closed
+    )
 
 
 @st.cache_data
@@ -82,39 +116,76 @@ fresh = mapdata.freshness(cursor())
 if fresh:
     st.caption(
         f"{t['fresh']} {pd.Timestamp(fresh['data_until']):%Y-%m-%d %H:%M} · "
-        f"{t['published']} {pd.Timestamp(fresh['finished_at']).tz_convert(TIMEZONE):%Y-%m-%d %H:%M:%S} · "
+        f"{t['published']} "
+        f"{pd.Timestamp(fresh['finished_at']).tz_convert(TIMEZONE):%Y-%m-%d %H:%M:%S} · "
         f"{Path(snapshot).name}"
     )
 
 taxonomy = default_taxonomy()
-window_len = st.sidebar.radio(t["window"], ["1h", "1d"], format_func=lambda w: t["hour"] if w == "1h" else t["day"], horizontal=True)
+window_len = st.sidebar.radio(
+    t["window"],
+    ["1h", "1d"],
+    format_func=lambda w: t["hour"] if w == "1h" else t["day"],
+    horizontal=True,
+)
 available = cached_windows(snapshot, window_len)
 starts = list(available["window_start"])
-start = st.sidebar.selectbox(t["when"], starts, index=0, format_func=lambda s: f"{pd.Timestamp(s):%Y-%m-%d %H:%M}")
+start = st.sidebar.selectbox(
+    t["when"], starts, index=0, format_func=lambda s: f"{pd.Timestamp(s):%Y-%m-%d %H:%M}"
+)
 present = mapdata.issue_types(cursor())
 chosen = st.sidebar.multiselect(
-    t["types"], present, default=[], placeholder=t["all"],
+    t["types"],
+    present,
+    default=[],
+    placeholder=t["all"],
     format_func=lambda c: taxonomy[c].zh if language == "zh" else taxonomy[c].en,
 )
-colour_by = st.sidebar.radio(t["colour"], ["n", "score"], format_func=lambda c: t["count"] if c == "n" else t["score"], horizontal=True)
+colour_by = st.sidebar.radio(
+    t["colour"],
+    ["n", "score"],
+    format_func=lambda c: t["count"] if c == "n" else t["score"],
+    horizontal=True,
+)
 include_closed = st.sidebar.checkbox(t["resolved"], value=False)
 
-cells = mapdata.colour_cells(cached_cells(snapshot, window_len, pd.Timestamp(start), tuple(chosen)), colour_by)
+cells = mapdata.colour_cells(
+    cached_cells(snapshot, window_len, pd.Timestamp(start), tuple(chosen)), colour_by
+)
 alerts, outlines = cached_alerts(snapshot, include_closed)
 label_column = "label_zh" if language == "zh" else "label"
 
 layers = [
     pdk.Layer(
-        "GeoJsonLayer", cached_districts(), id="districts", stroked=True, filled=True,
-        get_fill_color=[40, 48, 64, 255], get_line_color=[150, 160, 180, 255], line_width_min_pixels=1,
+        "GeoJsonLayer",
+        cached_districts(),
+        id="districts",
+        stroked=True,
+        filled=True,
+        get_fill_color=[40, 48, 64, 255],
+        get_line_color=[150, 160, 180, 255],
+        line_width_min_pixels=1,
     ),
     pdk.Layer(
-        "H3HexagonLayer", cells, id="cells", get_hexagon="h3", get_fill_color="colour",
-        extruded=False, stroked=False, pickable=True,
+        "H3HexagonLayer",
+        cells,
+        id="cells",
+        get_hexagon="h3",
+        get_fill_color="colour",
+        extruded=False,
+        stroked=False,
+        pickable=True,
     ),
     pdk.Layer(
-        "H3HexagonLayer", outlines, id="alerts", get_hexagon="h3", filled=False, stroked=True,
-        get_line_color=[0, 229, 255, 255], line_width_min_pixels=2, pickable=True,
+        "H3HexagonLayer",
+        outlines,
+        id="alerts",
+        get_hexagon="h3",
+        filled=False,
+        stroked=True,
+        get_line_color=[0, 229, 255, 255],
+        line_width_min_pixels=2,
+        pickable=True,
     ),
 ]
 deck = pdk.Deck(
@@ -127,13 +198,26 @@ deck = pdk.Deck(
 left, right = st.columns([3, 2])
 with left:
     st.pydeck_chart(deck, height=640, key="map")
-    st.caption(f"{len(cells)} {t['cells']} · {int(cells['n'].sum()) if len(cells) else 0} {t['complaints']}")
+    st.caption(
+        f"{len(cells)} {t['cells']} · {int(cells['n'].sum()) if len(cells) else 0} "
+        f"{t['complaints']}"
+    )
 with right:
     st.subheader(t["alerts"])
     if alerts.empty:
         st.info(t["no_alerts"])
     else:
         shown = alerts.assign(label=alerts[label_column])[
-            ["label", "status", "district", "observed", "expected", "score", "window_start", "n_cells", "cluster_id"]
+            [
+                "label",
+                "status",
+                "district",
+                "observed",
+                "expected",
+                "score",
+                "window_start",
+                "n_cells",
+                "cluster_id",
+            ]
         ]
         st.dataframe(shown, hide_index=True, width="stretch")

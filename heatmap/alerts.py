@@ -17,9 +17,22 @@ import h3
 OPEN_STATUSES = ("new", "ongoing")
 FORMATS = ("json", "csv", "geojson")
 CSV_FIELDS = [
-    "cluster_id", "kind", "issue_type", "label", "label_zh", "window_start", "window_end",
-    "cells", "n_cells", "observed", "expected", "score", "status", "district",
-    "center_lat", "center_lon",
+    "cluster_id",
+    "kind",
+    "issue_type",
+    "label",
+    "label_zh",
+    "window_start",
+    "window_end",
+    "cells",
+    "n_cells",
+    "observed",
+    "expected",
+    "score",
+    "status",
+    "district",
+    "center_lat",
+    "center_lon",
 ]
 
 
@@ -49,7 +62,9 @@ def to_json(alerts: list[dict[str, Any]]) -> str:
 
 def to_csv(alerts: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for alert in alerts:
         writer.writerow({**alert, "cells": ";".join(alert["cells"])})
@@ -65,9 +80,7 @@ def alert_geometry(alert: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def to_geojson(alerts: list[dict[str, Any]]) -> str:
-    features = [
-        {"type": "Feature", "geometry": alert_geometry(a), "properties": a} for a in alerts
-    ]
+    features = [{"type": "Feature", "geometry": alert_geometry(a), "properties": a} for a in alerts]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 

@@ -42,7 +42,9 @@ def run_query(home: Home, query: str, fmt: str, timezone: str) -> str:
     finally:
         con.close()
     if fmt == "json":
-        return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

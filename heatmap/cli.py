@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -40,19 +40,19 @@ HomeOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON object.")]
 
 
-class AlertFormat(str, Enum):
+class AlertFormat(StrEnum):
     json = "json"
     csv = "csv"
     geojson = "geojson"
 
 
-class SqlFormat(str, Enum):
+class SqlFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
 
@@ -68,7 +68,9 @@ def _home(path: Path | None) -> Home:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="CSV (plain or .gz), Parquet or JSON Lines files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV (plain or .gz), Parquet or JSON Lines files.")
+    ],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="Mapping file (TOML).")] = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
@@ -76,7 +78,9 @@ def ingest(
     """Read, validate, grid and store complaint files; every row is accounted for."""
     from pipelines.ingest import ingest_paths
 
-    summaries = ingest_paths(_home(home), paths, mapping, engine_timezone(), show_progress=not as_json)
+    summaries = ingest_paths(
+        _home(home), paths, mapping, engine_timezone(), show_progress=not as_json
+    )
     if as_json:
         totals = summaries[0] if len(summaries) == 1 else _sum_summaries(summaries)
         typer.echo(json.dumps(totals, ensure_ascii=False))
@@ -118,7 +122,9 @@ def run(
 
 @app.command()
 def alerts(
-    show_all: Annotated[bool, typer.Option("--all", help="Every alert ever raised, not only open ones.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every alert ever raised, not only open ones.")
+    ] = False,
     fmt: Annotated[AlertFormat, typer.Option("--format", help="Output format.")] = AlertFormat.json,
     home: HomeOption = None,
 ) -> None:
@@ -159,9 +165,19 @@ def serve_dashboard(home: Home, port: int) -> None:
     script = resources.files("dashboards").joinpath("app.py")
     env = {**os.environ, "HEATMAP_HOME": str(home.root)}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
     ]
     err.print(f"dashboard on http://localhost:{port} (Ctrl+C to stop)")
     try:
@@ -172,7 +188,9 @@ def serve_dashboard(home: Home, port: int) -> None:
 
 @app.command()
 def demo(
-    no_dashboard: Annotated[bool, typer.Option("--no-dashboard", help="Build and run, do not serve.")] = False,
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Build and run, do not serve.")
+    ] = False,
     port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
     home: HomeOption = None,
 ) -> None:

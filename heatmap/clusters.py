@@ -20,8 +20,15 @@ from heatmap import grid
 from heatmap.scoring import log_likelihood_ratio, poisson_upper_tail
 
 CLUSTER_COLUMNS = [
-    "window_start", "window_len", "issue_type", "cells", "observed", "expected", "p_value",
-    "score", "n_cells",
+    "window_start",
+    "window_len",
+    "issue_type",
+    "cells",
+    "observed",
+    "expected",
+    "p_value",
+    "score",
+    "n_cells",
 ]
 
 
@@ -82,7 +89,10 @@ class ClusterFinder:
         """One row per cluster: window, type, cells (uint64 array), pooled counts and score."""
         candidates = scores[
             scores["flagged"]
-            | ((scores["p_value"] < self.support_alpha) & (scores["observed"] >= self.support_min_count))
+            | (
+                (scores["p_value"] < self.support_alpha)
+                & (scores["observed"] >= self.support_min_count)
+            )
         ].reset_index(drop=True)
         if candidates.empty:
             return pd.DataFrame(columns=CLUSTER_COLUMNS)
@@ -99,7 +109,13 @@ class ClusterFinder:
         )
         summary["cells"] = grouped["cell"].agg(lambda c: np.sort(c.to_numpy(dtype=np.uint64)))
         summary = summary[summary["any_flagged"]].copy()
-        summary["p_value"] = poisson_upper_tail(summary["observed"].to_numpy(), summary["expected"].to_numpy())
-        summary["score"] = log_likelihood_ratio(summary["observed"].to_numpy(), summary["expected"].to_numpy())
-        kept = summary[(summary["p_value"] < self.cluster_alpha) & (summary["observed"] >= self.min_observed)]
+        summary["p_value"] = poisson_upper_tail(
+            summary["observed"].to_numpy(), summary["expected"].to_numpy()
+        )
+        summary["score"] = log_likelihood_ratio(
+            summary["observed"].to_numpy(), summary["expected"].to_numpy()
+        )
+        kept = summary[
+            (summary["p_value"] < self.cluster_alpha) & (summary["observed"] >= self.min_observed)
+        ]
         return kept[CLUSTER_COLUMNS].reset_index(drop=True)

@@ -1,8 +1,10 @@
 """Episodes: the per-window clusters of one event, linked into one alert with a status.
 
-An event that lasts five hours is flagged in five hourly windows and one or two daily windows;
-the operator wants one alert. Clusters of the same issue type link when their times touch
-(within ``gap``) and, for hotspots, their cells overlap or are adjacent. The alert's times come
+An event that lasts five hours is flagged in five hourly windows and one or two daily windows,
+and an area outage brings outage, broadband-down and no-signal calls together; the operator
+wants one alert. Hotspot clusters link when their times touch (within ``gap``) and their cells
+overlap or are adjacent, whatever their issue type; the episode is labelled by its dominant
+type. Surges link when they are of the same type and their times touch. The alert's times come
 from its hourly windows when it has any (they say "since when" to the hour), else its daily.
 """
 
@@ -24,7 +26,6 @@ class Episode:
     """One alert in the making: the clusters of one event across windows."""
 
     kind: str
-    issue_type: str
     rows: list[pd.Series] = field(default_factory=list)
     cells: set[int] = field(default_factory=set)
     start: datetime | None = None
@@ -34,12 +35,22 @@ class Episode:
         self.rows.append(row)
         self.cells.update(int(c) for c in row["cells"])
         row_end = row["window_start"] + WINDOW_LENGTHS[row["window_len"]]
-        self.start = row["window_start"] if self.start is None else min(self.start, row["window_start"])
+        self.start = (
+            row["window_start"] if self.start is None else min(self.start, row["window_start"])
+        )
         self.end = row_end if self.end is None else max(self.end, row_end)
 
     def absorb(self, other: Episode) -> None:
         for row in other.rows:
             self.add(row)
+
+    @property
+    def issue_type(self) -> str:
+        """The dominant issue type: the most complaints over the episode's windows."""
+        totals: dict[str, int] = {}
+        for row in self.primary_rows():
+            totals[row["issue_type"]] = totals.get(row["issue_type"], 0) + int(row["observed"])
+        return max(sorted(totals), key=lambda t: totals[t])
 
     def primary_rows(self) -> list[pd.Series]:
         """The hourly windows when there are any, else the daily ones."""
@@ -53,27 +64,36 @@ def _touches(episode: Episode, row: pd.Series, gap: timedelta, spatial: bool) ->
     if row["window_start"] > episode.end + gap or row_end < episode.start - gap:
         return False
     if not spatial:
-        return True
-    ring = set(int(c) for disk in grid.grid_disks(np.asarray(row["cells"], dtype=np.uint64), 1) for c in disk)
+        return bool(episode.rows[0]["issue_type"] == row["issue_type"])
+    ring = set(
+        int(c)
+        for disk in grid.grid_disks(np.asarray(row["cells"], dtype=np.uint64), 1)
+        for c in disk
+    )
     return not ring.isdisjoint(episode.cells)
 
 
-def link_episodes(clusters: pd.DataFrame, kind: str, gap: timedelta = timedelta(hours=1)) -> list[Episode]:
-    """Group cluster rows (hourly and daily together) into episodes, in time order."""
+def link_episodes(
+    clusters: pd.DataFrame, kind: str, gap: timedelta = timedelta(hours=1)
+) -> list[Episode]:
+    """Group cluster rows (hourly and daily together) into episodes, in time order.
+
+    ``kind`` is ``hotspot`` (linked by place, across issue types) or ``surge`` (by type).
+    """
     if clusters.empty:
         return []
     order = clusters.assign(
-        _end=[s + WINDOW_LENGTHS[w] for s, w in zip(clusters["window_start"], clusters["window_len"], strict=True)]
+        _end=[
+            s + WINDOW_LENGTHS[w]
+            for s, w in zip(clusters["window_start"], clusters["window_len"], strict=True)
+        ]
     ).sort_values(["_end", "window_len", "issue_type"], kind="stable")
     episodes: list[Episode] = []
     spatial = kind == "hotspot"
     for _, row in order.iterrows():
-        matches = [
-            e for e in episodes
-            if e.issue_type == row["issue_type"] and _touches(e, row, gap, spatial)
-        ]
+        matches = [e for e in episodes if _touches(e, row, gap, spatial)]
         if not matches:
-            episode = Episode(kind, row["issue_type"])
+            episode = Episode(kind)
             episode.add(row)
             episodes.append(episode)
             continue

@@ -23,7 +23,9 @@ DEFAULT_RESOLUTION = 8
 INVALID_CELL = np.uint64(0)
 
 
-def latlng_to_cells(lat: ArrayLike, lon: ArrayLike, resolution: int = DEFAULT_RESOLUTION) -> np.ndarray:
+def latlng_to_cells(
+    lat: ArrayLike, lon: ArrayLike, resolution: int = DEFAULT_RESOLUTION
+) -> np.ndarray:
     """Index WGS-84 points into H3 cells.
 
     Points that cannot be indexed (NaN, infinite, out of range) get ``INVALID_CELL`` (0), which is
@@ -42,7 +44,12 @@ def latlng_to_cells(lat: ArrayLike, lon: ArrayLike, resolution: int = DEFAULT_RE
     """
     lat_arr = np.asarray(lat, dtype=np.float64)
     lon_arr = np.asarray(lon, dtype=np.float64)
-    valid = np.isfinite(lat_arr) & np.isfinite(lon_arr) & (np.abs(lat_arr) <= 90) & (np.abs(lon_arr) <= 180)
+    valid = (
+        np.isfinite(lat_arr)
+        & np.isfinite(lon_arr)
+        & (np.abs(lat_arr) <= 90)
+        & (np.abs(lon_arr) <= 180)
+    )
     out = np.zeros(lat_arr.shape, dtype=np.uint64)
     if valid.any():
         indexed = coordinates_to_cells(lat_arr[valid], lon_arr[valid], resolution)
@@ -67,7 +74,7 @@ def cells_to_strings(cells: ArrayLike) -> list[str]:
 
 
 def strings_to_cells(strings: list[str]) -> np.ndarray:
-    """uint64 cells from H3 hex strings; raises ``ValueError`` naming a string that is not a cell."""
+    """uint64 cells from H3 hex strings; ``ValueError`` names a string that is not a cell."""
     out = np.empty(len(strings), dtype=np.uint64)
     for i, text in enumerate(strings):
         if not h3.is_valid_cell(text):

@@ -57,7 +57,7 @@ class Home:
         return self
 
     def taxonomy(self) -> Taxonomy:
-        """The taxonomy of this deployment (``HEATMAP_TAXONOMY``, ``taxonomy.toml``, or the default)."""
+        """This deployment's taxonomy: ``HEATMAP_TAXONOMY``, ``taxonomy.toml``, or the default."""
         override = os.environ.get("HEATMAP_TAXONOMY")
         return load_taxonomy(Path(override) if override else self.root / "taxonomy.toml")
 

@@ -82,16 +82,18 @@ def _issue_type_names(con: duckdb.DuckDBPyConnection, mapping: Mapping, taxonomy
     names.update(mapping.issue_types)
     table = pa.table({"source_value": list(names), "code": list(names.values())})
     con.register("issue_type_names_arrow", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE issue_type_names AS SELECT * FROM issue_type_names_arrow")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE issue_type_names AS SELECT * FROM issue_type_names_arrow"
+    )
     con.unregister("issue_type_names_arrow")
 
 
 def _grid_valid_rows(con: duckdb.DuckDBPyConnection, crs: str) -> None:
     """Temp table ``gridded``: WGS-84 position and H3 cell of every row that passed validation."""
-    valid = con.sql("SELECT source_row, lat, lon FROM validated WHERE reason IS NULL").to_arrow_table()
-    lon, lat = coords.to_wgs84(
-        valid.column("lon").to_numpy(), valid.column("lat").to_numpy(), crs
-    )
+    valid = con.sql(
+        "SELECT source_row, lat, lon FROM validated WHERE reason IS NULL"
+    ).to_arrow_table()
+    lon, lat = coords.to_wgs84(valid.column("lon").to_numpy(), valid.column("lat").to_numpy(), crs)
     cells = grid.latlng_to_cells(lat, lon)
     gridded = pa.table(
         {
@@ -129,7 +131,9 @@ def ingest_file(
         batch_row = con.execute("SELECT nextval('store.batch_ids')").fetchone()
         assert batch_row is not None
         batch_id = int(batch_row[0])
-        seen = con.execute("SELECT 1 FROM store.batches WHERE file_sha256 = $sha", {"sha": sha}).fetchone()
+        seen = con.execute(
+            "SELECT 1 FROM store.batches WHERE file_sha256 = $sha", {"sha": sha}
+        ).fetchone()
         if seen is not None:
             summary = IngestSummary(str(path), batch_id, rows_read, 0, 0, rows_read, {}, True)
         else:
@@ -137,8 +141,14 @@ def ingest_file(
         con.execute(
             "INSERT INTO store.batches VALUES ($id, $file, $sha, $at, $read, $acc, $qua, $dup)",
             {
-                "id": batch_id, "file": str(path), "sha": sha, "at": now, "read": summary.rows_read,
-                "acc": summary.accepted, "qua": summary.quarantined, "dup": summary.duplicates,
+                "id": batch_id,
+                "file": str(path),
+                "sha": sha,
+                "at": now,
+                "read": summary.rows_read,
+                "acc": summary.accepted,
+                "qua": summary.quarantined,
+                "dup": summary.duplicates,
             },
         )
         con.execute("COMMIT")
@@ -173,7 +183,9 @@ def _store_batch(
     )
     _grid_valid_rows(con, mapping.source.crs)
     params: dict[str, object] = {
-        "batch_id": batch_id, "source_file": str(path), "source_crs": mapping.source.crs
+        "batch_id": batch_id,
+        "source_file": str(path),
+        "source_crs": mapping.source.crs,
     }
     for statement in split_statements(read_sql("heatmap", "ingest/accept")):
         con.execute(statement, bind_for(statement, params))

@@ -17,7 +17,9 @@ from heatmap.districts import district_polygons
 from heatmap.sqlfiles import read_sql
 
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+def _query(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
     return con.execute(read_sql("heatmap", f"mapdata/{name}"), params).df()
 
 

@@ -52,9 +52,7 @@ class Mapping:
     columns: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({c: c for c in CANONICAL_COLUMNS})
     )
-    issue_types: MappingProxyType[str, str] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    issue_types: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
     origin: str = "<default mapping>"
     explicit: frozenset[str] = frozenset()
 
@@ -128,9 +126,13 @@ def load_mapping(path: Path | None) -> Mapping:
     except FileNotFoundError:
         raise MappingError(f"{path}: mapping file not found; check the --mapping path") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read the mapping file ({exc}); save it as UTF-8") from None
+        raise MappingError(
+            f"{path}: cannot read the mapping file ({exc}); save it as UTF-8"
+        ) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML ({exc}); see the mapping example in README.md") from None
+        raise MappingError(
+            f"{path}: not valid TOML ({exc}); see the mapping example in README.md"
+        ) from None
     return parse_mapping(doc, str(path))

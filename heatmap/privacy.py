@@ -33,7 +33,7 @@ def normalised_customer_sql(column: str) -> str:
 
 
 def customer_hash_sql(normalised: str) -> str:
-    """SQL for the keyed hash of a normalised customer value; binds ``$hmac_ipad``, ``$hmac_opad``."""
+    """SQL for the keyed hash of a normalised value; binds ``$hmac_ipad`` and ``$hmac_opad``."""
     return (
         f"left(sha256($hmac_opad || unhex(sha256($hmac_ipad || encode({normalised})))), "
         f"{HASH_HEX_CHARS})"

@@ -83,7 +83,9 @@ class CellScorer:
         city_hist = out["city_hist"].to_numpy(dtype=np.float64)
         active = np.maximum(out["active_cells"].to_numpy(dtype=np.float64), 1.0)
         floor = self.floor_fraction * city_hist / active
-        shrunk = np.maximum((own + self.prior_strength * neighbourhood) / (1 + self.prior_strength), floor)
+        shrunk = np.maximum(
+            (own + self.prior_strength * neighbourhood) / (1 + self.prior_strength), floor
+        )
         share = np.where(city_hist > 0, shrunk / np.maximum(city_hist, 1e-12), 1.0 / active)
         expected = np.maximum(out["city_now"].to_numpy(dtype=np.float64) * share, 1e-9)
         observed = out["observed"].to_numpy()

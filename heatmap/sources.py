@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 import duckdb
@@ -35,12 +36,10 @@ def detect_format(path: Path) -> str:
         return "parquet"
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise InputFileError(
-        f"{path}: unknown file type; name it .csv, .csv.gz, .parquet or .jsonl"
-    )
+    raise InputFileError(f"{path}: unknown file type; name it .csv, .csv.gz, .parquet or .jsonl")
 
 
-def _open_bytes(path: Path):  # type: ignore[no-untyped-def]
+def _open_bytes(path: Path) -> io.BufferedIOBase:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
@@ -88,7 +87,9 @@ def file_sha256(path: Path) -> str:
             while chunk := stream.read(CHUNK_BYTES):
                 digest.update(chunk)
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+        raise InputFileError(
+            f"{path}: cannot be read ({exc.strerror}); check its permissions"
+        ) from None
     return digest.hexdigest()
 
 
@@ -153,13 +154,19 @@ def load_staging(
         else:
             projections.append(f"{value} AS {canonical}")
     if "customer_hash" not in " ".join(projections):
-        projections += ["CAST(NULL AS VARCHAR) AS customer_hash", "CAST(NULL AS VARCHAR) AS customer_masked"]
+        projections += [
+            "CAST(NULL AS VARCHAR) AS customer_hash",
+            "CAST(NULL AS VARCHAR) AS customer_masked",
+        ]
 
     inner, outer = hmac_pads
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staging_raw AS SELECT {', '.join(projections)} FROM {reader}",
-            {"hmac_ipad": inner, "hmac_opad": outer} if "hmac_ipad" in " ".join(projections) else None,
+            "CREATE OR REPLACE TEMP TABLE staging_raw AS "
+            f"SELECT {', '.join(projections)} FROM {reader}",
+            {"hmac_ipad": inner, "hmac_opad": outer}
+            if "hmac_ipad" in " ".join(projections)
+            else None,
         )
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0]

@@ -29,7 +29,9 @@ def split_statements(script: str) -> list[str]:
         current.append(line)
         if line.rstrip().endswith(";"):
             statement = "\n".join(current).strip()
-            if any(not part.strip().startswith("--") for part in statement.splitlines() if part.strip()):
+            if any(
+                not part.strip().startswith("--") for part in statement.splitlines() if part.strip()
+            ):
                 statements.append(statement)
             current = []
     return statements

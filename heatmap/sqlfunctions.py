@@ -127,7 +127,7 @@ def prepare_connection(
     """
     con.execute("SET TimeZone = $tz", {"tz": timezone})
     for name, function, parameters, returns in _FUNCTIONS:
-        con.create_function(
+        con.create_function(  # type: ignore[call-overload]
             name, function, parameters, returns, type="arrow", null_handling="special"
         )
     return con

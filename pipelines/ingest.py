@@ -23,7 +23,9 @@ def ingest_paths(
         taxonomy = home.taxonomy()
         key = home.hash_key()
         for path in paths:
-            with console.status(f"ingesting {path} …", spinner="dots") if show_progress else _Quiet():
+            with (
+                console.status(f"ingesting {path} …", spinner="dots") if show_progress else _Quiet()
+            ):
                 summary = ingest_file(con, path, mapping, taxonomy, key, home.work_dir)
             summaries.append(summary.as_contract())
             if show_progress:

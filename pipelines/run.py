@@ -71,7 +71,9 @@ def _refresh_cells(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("new_cells")
 
 
-def _score_cells(con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy) -> pd.DataFrame:
+def _score_cells(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy
+) -> pd.DataFrame:
     con.execute("DELETE FROM store.cell_scores")
     frames = []
     for window_len in WINDOW_LENGTHS:
@@ -91,14 +93,27 @@ def _score_cells(con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy
     scores = pd.concat(frames, ignore_index=True)
     con.register("scored", scores)
     con.execute(
-        "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, issue_type, observed, "
+        "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, issue_type, "
+        "observed, "
         "expected, p_value, score, flagged FROM scored"
     )
     con.unregister("scored")
     return scores
 
 
-def _surges(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> pd.DataFrame:
+def _surges(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, clusters: pd.DataFrame
+) -> pd.DataFrame:
+    """Citywide excesses of a type beyond what its hotspots explain.
+
+    A fibre-loss hotspot raises the citywide fibre-loss count too; only the complaints outside
+    the window's hotspots can make a surge, so one local event is one alert, not two.
+    """
+    in_hotspots = (
+        clusters.groupby(["window_len", "window_start", "issue_type"])["observed"].sum()
+        if not clusters.empty
+        else pd.Series(dtype=np.int64)
+    )
     frames = []
     for window_len in WINDOW_LENGTHS:
         inputs = _query_file(
@@ -106,6 +121,11 @@ def _surges(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> pd.DataFra
             "surge_inputs",
             {"window_len": window_len, "history": settings.history, "burn_in": settings.burn_in},
         )
+        explained = [
+            int(in_hotspots.get((window_len, start, issue), 0))
+            for start, issue in zip(inputs["window_start"], inputs["issue_type"], strict=True)
+        ]
+        inputs["observed"] = inputs["observed"] - np.asarray(explained, dtype=np.int64)
         scored = settings.surge_scorer.score(inputs)
         scored = scored[scored["flagged"]].copy()
         scored["window_len"] = window_len
@@ -125,7 +145,12 @@ def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[st
         label, label_zh, prefix = issue.label_en, issue.label_zh, "H"
         anchor = "-" + grid.cells_to_strings(cells[:1])[0]
     elif issue.spatial:
-        label, label_zh, prefix, anchor = f"citywide {issue.en.lower()} surge", f"{issue.zh}全市激增", "S", ""
+        label, label_zh, prefix, anchor = (
+            f"citywide {issue.en.lower()} surge",
+            f"{issue.zh}全市激增",
+            "S",
+            "",
+        )
     else:
         label, label_zh, prefix, anchor = issue.label_en, issue.label_zh, "S", ""
     district, center_lat, center_lon = None, None, None
@@ -164,7 +189,10 @@ def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[
                 "cluster_id": f"DQ-{cell_hex}-{point.lat:.5f}-{point.lon:.5f}",
                 "kind": "data_quality",
                 "issue_type": "mixed",
-                "label": f"placeholder pile-up: {point.n} complaints of {point.n_types} types at one point",
+                "label": (
+                    f"placeholder pile-up: {point.n} complaints of {point.n_types} types "
+                    "at one point"
+                ),
                 "label_zh": f"坐标占位点堆积：{point.n} 条 {point.n_types} 类投诉位于同一坐标",
                 "window_start": point.first_at,
                 "window_end": point.last_at,
@@ -174,7 +202,9 @@ def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[
                 "score": float(point.n),
                 "p_value": 0.0,
                 "status": "ongoing" if point.last_at >= as_of - timedelta(days=7) else "resolved",
-                "district": locate_cells(np.array([point.cell], dtype=np.uint64))["district"].iloc[0],
+                "district": locate_cells(np.array([point.cell], dtype=np.uint64))["district"].iloc[
+                    0
+                ],
                 "center_lat": float(point.lat),
                 "center_lon": float(point.lon),
             }
@@ -184,17 +214,29 @@ def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[
 
 ALERT_SCHEMA = pa.schema(
     [
-        ("cluster_id", pa.string()), ("kind", pa.string()), ("issue_type", pa.string()),
-        ("label", pa.string()), ("label_zh", pa.string()),
-        ("window_start", pa.timestamp("us", tz="UTC")), ("window_end", pa.timestamp("us", tz="UTC")),
-        ("cells", pa.list_(pa.uint64())), ("observed", pa.int64()), ("expected", pa.float64()),
-        ("score", pa.float64()), ("p_value", pa.float64()), ("status", pa.string()),
-        ("district", pa.string()), ("center_lat", pa.float64()), ("center_lon", pa.float64()),
+        ("cluster_id", pa.string()),
+        ("kind", pa.string()),
+        ("issue_type", pa.string()),
+        ("label", pa.string()),
+        ("label_zh", pa.string()),
+        ("window_start", pa.timestamp("us", tz="UTC")),
+        ("window_end", pa.timestamp("us", tz="UTC")),
+        ("cells", pa.list_(pa.uint64())),
+        ("observed", pa.int64()),
+        ("expected", pa.float64()),
+        ("score", pa.float64()),
+        ("p_value", pa.float64()),
+        ("status", pa.string()),
+        ("district", pa.string()),
+        ("center_lat", pa.float64()),
+        ("center_lon", pa.float64()),
     ]
 )
 
 
-def _store_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], windows: list[dict[str, Any]]) -> None:
+def _store_alerts(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], windows: list[dict[str, Any]]
+) -> None:
     con.execute("DELETE FROM store.alerts")
     con.execute("DELETE FROM store.alert_windows")
     alerts = pa.Table.from_pylist(rows, schema=ALERT_SCHEMA)
@@ -202,9 +244,15 @@ def _store_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], wi
     con.execute("INSERT INTO store.alerts SELECT * FROM new_alerts")
     con.unregister("new_alerts")
     window_schema = pa.schema(
-        [("cluster_id", pa.string()), ("window_start", pa.timestamp("us", tz="UTC")),
-         ("window_len", pa.string()), ("cells", pa.list_(pa.uint64())), ("observed", pa.int64()),
-         ("expected", pa.float64()), ("score", pa.float64())]
+        [
+            ("cluster_id", pa.string()),
+            ("window_start", pa.timestamp("us", tz="UTC")),
+            ("window_len", pa.string()),
+            ("cells", pa.list_(pa.uint64())),
+            ("observed", pa.int64()),
+            ("expected", pa.float64()),
+            ("score", pa.float64()),
+        ]
     )
     con.register("new_windows", pa.Table.from_pylist(windows, schema=window_schema))
     con.execute("INSERT INTO store.alert_windows SELECT * FROM new_windows")
@@ -246,20 +294,28 @@ def _run_steps(
     latest = con.execute("SELECT max(reported_at), count(*) FROM store.complaints").fetchone()
     assert latest is not None
     data_until, n_complaints = latest
-    as_of = (pd.Timestamp(data_until).ceil("h") if data_until is not None else pd.Timestamp(started)).to_pydatetime()
+    as_of = (
+        pd.Timestamp(data_until).ceil("h") if data_until is not None else pd.Timestamp(started)
+    ).to_pydatetime()
 
     scores = _score_cells(con, settings, taxonomy)
     clusters = settings.cluster_finder.find(scores) if not scores.empty else pd.DataFrame()
     hotspots = link_episodes(clusters, "hotspot")
-    surges = link_episodes(_surges(con, settings), "surge")
+    surges = link_episodes(_surges(con, settings, clusters), "surge")
     rows, windows = [], []
     for episode in hotspots + surges:
         row = _alert_row(episode, taxonomy, as_of)
         rows.append(row)
         windows += [
-            {"cluster_id": row["cluster_id"], "window_start": r["window_start"], "window_len": r["window_len"],
-             "cells": [int(c) for c in r["cells"]], "observed": int(r["observed"]),
-             "expected": float(r["expected"]), "score": float(r["score"])}
+            {
+                "cluster_id": row["cluster_id"],
+                "window_start": r["window_start"],
+                "window_len": r["window_len"],
+                "cells": [int(c) for c in r["cells"]],
+                "observed": int(r["observed"]),
+                "expected": float(r["expected"]),
+                "score": float(r["score"]),
+            }
             for r in episode.rows
         ]
     rows += _data_quality_rows(con, as_of)
@@ -268,8 +324,14 @@ def _run_steps(
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     con.execute(
         "INSERT INTO store.runs VALUES ($id, 'duckdb', $started, $finished, $until, $n, $open)",
-        {"id": run_id, "started": started, "finished": datetime.now(UTC), "until": data_until,
-         "n": n_complaints, "open": open_alerts},
+        {
+            "id": run_id,
+            "started": started,
+            "finished": datetime.now(UTC),
+            "until": data_until,
+            "n": n_complaints,
+            "open": open_alerts,
+        },
     )
     kinds = pd.Series([r["kind"] for r in rows], dtype=object).value_counts().to_dict()
     return {

@@ -16,7 +16,9 @@ LON = RNG.uniform(-179.9, 179.9, 2000)
 @pytest.mark.parametrize("resolution", range(16), ids=lambda r: f"res{r}")
 def test_cells_match_h3py_at_every_resolution(resolution: int) -> None:
     cells = grid.latlng_to_cells(LAT, LON, resolution)
-    expected = [h3.str_to_int(h3.latlng_to_cell(a, b, resolution)) for a, b in zip(LAT, LON, strict=True)]
+    expected = [
+        h3.str_to_int(h3.latlng_to_cell(a, b, resolution)) for a, b in zip(LAT, LON, strict=True)
+    ]
     assert cells.dtype == np.uint64
     assert cells.tolist() == expected
 
@@ -61,7 +63,10 @@ def test_centres_match_h3py() -> None:
 def test_boundary_wkt_is_the_closed_h3py_ring() -> None:
     cell = int(grid.latlng_to_cells(np.array([39.9087]), np.array([116.3975]))[0])
     wkt = grid.cell_boundary_wkt(cell)
-    ring = [tuple(map(float, p.split())) for p in wkt.removeprefix("POLYGON ((").removesuffix("))").split(", ")]
+    ring = [
+        tuple(map(float, p.split()))
+        for p in wkt.removeprefix("POLYGON ((").removesuffix("))").split(", ")
+    ]
     reference = [(lng, lat) for lat, lng in h3.cell_to_boundary(h3.int_to_str(cell))]
     assert ring[0] == ring[-1]
     np.testing.assert_allclose(ring[:-1], reference, atol=1e-7)
@@ -71,7 +76,9 @@ def test_boundary_wkt_is_the_closed_h3py_ring() -> None:
 def test_disks_match_h3py(k: int) -> None:
     cells = grid.latlng_to_cells(LAT[:20], LON[:20], 8)
     for cell, disk in zip(cells, grid.grid_disks(cells, k), strict=True):
-        assert sorted(disk.tolist()) == sorted(h3.str_to_int(c) for c in h3.grid_disk(h3.int_to_str(int(cell)), k))
+        assert sorted(disk.tolist()) == sorted(
+            h3.str_to_int(c) for c in h3.grid_disk(h3.int_to_str(int(cell)), k)
+        )
 
 
 def test_adjacent_pairs_are_exactly_the_neighbouring_pairs() -> None:
@@ -81,7 +88,9 @@ def test_adjacent_pairs_are_exactly_the_neighbouring_pairs() -> None:
     i, j = grid.adjacent_pairs(cells)
     found = {(int(a), int(b)) for a, b in zip(i, j, strict=True)}
     expected = {
-        (a, b) for a in range(len(disk)) for b in range(a + 1, len(disk))
+        (a, b)
+        for a in range(len(disk))
+        for b in range(a + 1, len(disk))
         if h3.are_neighbor_cells(disk[a], disk[b])
     }
     assert found == expected

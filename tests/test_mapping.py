@@ -9,7 +9,7 @@ import pytest
 from heatmap.errors import MappingError
 from heatmap.mapping import CANONICAL_COLUMNS, load_mapping
 
-CONTRACT_EXAMPLE = '''
+CONTRACT_EXAMPLE = """
 [source]
 encoding = "auto"
 crs = "wgs84"
@@ -29,7 +29,7 @@ severity = "emotion_grade"
 
 [issue_types]
 "宽带光衰" = "fibre_loss"
-'''
+"""
 
 
 def test_the_contract_example_parses(tmp_path: Path) -> None:
@@ -60,7 +60,16 @@ def test_no_mapping_is_the_identity() -> None:
         ('[colums]\nlat = "y"\n', "unknown section"),
         ("[columns]\nlat = 3\n", "must be column names"),
     ],
-    ids=["toml-syntax", "crs", "encoding", "timezone", "source-key", "column-name", "section-typo", "column-type"],
+    ids=[
+        "toml-syntax",
+        "crs",
+        "encoding",
+        "timezone",
+        "source-key",
+        "column-name",
+        "section-typo",
+        "column-type",
+    ],
 )
 def test_mistakes_are_named_with_the_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "m.toml"

@@ -34,8 +34,13 @@ def _sql(value: str | None, key: bytes = KEY) -> tuple[str | None, str | None, s
 
 @pytest.mark.parametrize(
     "raw,normalised",
-    [("13912344220", "13912344220"), ("+86 139-1234-4220", "13912344220"),
-     ("8613912344220", "13912344220"), (" 139 1234 4220 ", "13912344220"), ("CUST-00042", "CUST00042")],
+    [
+        ("13912344220", "13912344220"),
+        ("+86 139-1234-4220", "13912344220"),
+        ("8613912344220", "13912344220"),
+        (" 139 1234 4220 ", "13912344220"),
+        ("CUST-00042", "CUST00042"),
+    ],
     ids=["plain", "plus86-dashes", "86-prefix", "spaces", "customer-id"],
 )
 def test_normalisation_makes_one_number_one_value(raw: str, normalised: str) -> None:

@@ -17,15 +17,24 @@ def con():
 
 
 def test_every_documented_function_is_registered(con) -> None:
-    registered = {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}
+    registered = {
+        r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()
+    }
     assert set(H3_FUNCTION_NAMES) <= registered
-    for required in ("h3_latlng_to_cell", "h3_cell_to_parent", "h3_cell_to_boundary_wkt", "h3_grid_disk"):
+    for required in (
+        "h3_latlng_to_cell",
+        "h3_cell_to_parent",
+        "h3_cell_to_boundary_wkt",
+        "h3_grid_disk",
+    ):
         assert required in H3_FUNCTION_NAMES
 
 
 def test_time_zone_is_set(con) -> None:
     assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("Asia/Shanghai",)
-    day = con.execute("SELECT date_trunc('day', TIMESTAMPTZ '2026-11-01 17:30:00+00')::VARCHAR").fetchone()
+    day = con.execute(
+        "SELECT date_trunc('day', TIMESTAMPTZ '2026-11-01 17:30:00+00')::VARCHAR"
+    ).fetchone()
     assert day == ("2026-11-02 00:00:00+08",)
 
 

@@ -10,7 +10,14 @@ import pytest
 
 from heatmap.errors import NotPublishedError, RunInProgressError
 from heatmap.home import Home
-from heatmap.store import SNAPSHOTS_KEPT, current_snapshot, open_reader, open_writer, publish, writer_lock
+from heatmap.store import (
+    SNAPSHOTS_KEPT,
+    current_snapshot,
+    open_reader,
+    open_writer,
+    publish,
+    writer_lock,
+)
 
 
 def test_nothing_published_is_a_clear_error(home: Home) -> None:

@@ -1,0 +1,1 @@
+"""Reference geodata (with provenance) and the seeded scenario generator."""

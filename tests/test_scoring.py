@@ -1,0 +1,99 @@
+"""Scorers: Poisson tails against scipy-independent hand computations, and the model's rules."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from heatmap.scoring import CellScorer, SurgeScorer, log_likelihood_ratio, poisson_upper_tail
+
+
+@pytest.mark.parametrize("observed,expected", [(0, 2.0), (1, 0.5), (3, 3.0), (7, 1.2), (21, 3.0)])
+def test_poisson_tail_equals_the_hand_sum(observed: int, expected: float) -> None:
+    by_hand = 1 - sum(
+        math.exp(-expected) * expected**k / math.factorial(k) for k in range(observed)
+    )
+    assert poisson_upper_tail(np.array([observed]), np.array([expected]))[0] == pytest.approx(
+        by_hand, rel=1e-9
+    )
+
+
+def test_llr_is_zero_without_excess_and_matches_the_formula() -> None:
+    llr = log_likelihood_ratio(np.array([2, 3, 21]), np.array([3.0, 3.0, 3.0]))
+    assert llr[0] == 0 and llr[1] == 0
+    assert llr[2] == pytest.approx(21 * math.log(7) - 18)
+
+
+def _cells(**columns: list[float]) -> pd.DataFrame:
+    base = {
+        "observed": [3],
+        "cell_hist": [0],
+        "parent_hist": [0],
+        "city_now": [10],
+        "city_hist": [1000],
+        "active_cells": [500],
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_an_all_zero_history_does_not_make_any_count_alarming() -> None:
+    silent = CellScorer().score(
+        _cells(
+            observed=[1, 2],
+            cell_hist=[0, 0],
+            parent_hist=[0, 0],
+            city_now=[10, 10],
+            city_hist=[1000, 1000],
+            active_cells=[500, 500],
+        )
+    )
+    assert not silent["flagged"].any()
+    floor = 0.5 * 1000 / 500 / 1000 * 10
+    assert silent["expected"].tolist() == pytest.approx([floor, floor])
+
+
+def test_a_busy_cell_expects_more_and_is_flagged_less() -> None:
+    scored = CellScorer().score(
+        _cells(
+            observed=[6, 6],
+            cell_hist=[0, 200],
+            parent_hist=[0, 400],
+            city_now=[40, 40],
+            city_hist=[2000, 2000],
+            active_cells=[1000, 1000],
+        )
+    )
+    quiet, busy = scored.itertuples()
+    assert busy.expected > 50 * quiet.expected
+    assert quiet.flagged and not busy.flagged
+
+
+def test_a_citywide_surge_raises_every_expectation_in_proportion() -> None:
+    normal = CellScorer().score(_cells(observed=[4], cell_hist=[10], city_now=[40]))
+    surge = CellScorer().score(_cells(observed=[4], cell_hist=[10], city_now=[400]))
+    assert surge.expected[0] == pytest.approx(10 * normal.expected[0])
+    assert normal.flagged[0] and not surge.flagged[0]
+
+
+def test_sparse_cells_borrow_from_their_neighbourhood() -> None:
+    lone = CellScorer().score(_cells(cell_hist=[0], parent_hist=[0]))
+    in_busy_area = CellScorer().score(_cells(cell_hist=[0], parent_hist=[490]))
+    assert in_busy_area.expected[0] > lone.expected[0]
+    assert in_busy_area.expected[0] == pytest.approx((490 / 49) / 2 / 1000 * 10)
+
+
+def test_surges_need_significance_ratio_and_excess() -> None:
+    frame = pd.DataFrame(
+        {
+            "observed": [400, 130, 10],
+            "others_now": [3000, 3000, 30],
+            "type_hist": [2800, 2800, 2800],
+            "others_hist": [84000, 84000, 84000],
+        }
+    )
+    flagged = SurgeScorer().score(frame)["flagged"].tolist()
+    assert flagged == [True, False, False]  # a 4x day; a 1.3x day; a small-number excess
