@@ -35,3 +35,21 @@ def python_env() -> dict[str, str]:
     env["PATH"] = str(Path(os.sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["HEATMAP_HASH_KEY"] = "test-key-not-a-secret"
     return env
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded default, built once through the real CLI: scenario → ingest → run → publish."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("demo") / "home"
+    subprocess.run(
+        [sys.executable, "-m", "heatmap", "demo", "--no-dashboard", "--home", str(root)],
+        check=True,
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return root

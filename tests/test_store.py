@@ -65,7 +65,7 @@ def test_published_views_open_in_a_plain_duckdb_client(home: Home) -> None:
 def _hold_lock(root: str, ready, release) -> None:  # type: ignore[no-untyped-def]
     with writer_lock(Home(__import__("pathlib").Path(root))):
         ready.set()
-        release.wait(10)
+        release.wait(300)  # killed long before; the timeout only bounds a broken test
 
 
 def test_second_writer_is_refused_and_a_killed_holder_frees_the_lock(home: Home) -> None:
@@ -73,7 +73,7 @@ def test_second_writer_is_refused_and_a_killed_holder_frees_the_lock(home: Home)
     ready, release = ctx.Event(), ctx.Event()
     holder = ctx.Process(target=_hold_lock, args=(str(home.root), ready, release))
     holder.start()
-    assert ready.wait(20)
+    assert ready.wait(300)
     with pytest.raises(RunInProgressError, match=f"pid {holder.pid}"):
         with writer_lock(home):
             pass

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS store.alert_windows (
     cluster_id    VARCHAR NOT NULL,
     window_start  TIMESTAMPTZ NOT NULL,
     window_len    VARCHAR NOT NULL,
+    issue_type    VARCHAR NOT NULL,
     cells         UBIGINT[] NOT NULL,
     observed      BIGINT NOT NULL,
     expected      DOUBLE NOT NULL,
