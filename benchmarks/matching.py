@@ -105,9 +105,7 @@ def evaluate(alerts: list[Alert], truth: list[TruthEvent]) -> Outcome:
     events = []
     for event in truth:
         hits = [a for a in alerts if a.matches(event)]
-        delay = (
-            min((a.start - event.start).total_seconds() for a in hits) / 3600 if hits else None
-        )
+        delay = min((a.start - event.start).total_seconds() for a in hits) / 3600 if hits else None
         events.append(EventOutcome(event.event_id, event.kind, bool(hits), delay))
     judged = [
         AlertOutcome(alert, tuple(e.event_id for e in truth if alert.matches(e)))

@@ -37,6 +37,17 @@ TEXT = {
         "complaints": "条投诉",
         "no_alerts": "当前无告警",
     },
+    "zh_columns": {
+        "label": "告警",
+        "status": "状态",
+        "district": "区",
+        "observed": "实际",
+        "expected": "预期",
+        "score": "异常分",
+        "window_start": "开始",
+        "n_cells": "网格数",
+        "cluster_id": "编号",
+    },
     "en": {
         "title": "Complaint heat map",
         "window": "Window",
@@ -56,6 +67,17 @@ TEXT = {
         "cells": "cells",
         "complaints": "complaints",
         "no_alerts": "No open alerts",
+    },
+    "en_columns": {
+        "label": "alert",
+        "status": "status",
+        "district": "district",
+        "observed": "observed",
+        "expected": "expected",
+        "score": "score",
+        "window_start": "since",
+        "n_cells": "cells",
+        "cluster_id": "id",
     },
 }
 
@@ -112,12 +134,17 @@ def cached_districts() -> dict:  # type: ignore[type-arg]
     return mapdata.district_geojson()
 
 
+def local(stamp: object) -> pd.Timestamp:
+    """A stored instant in the engine's time zone, for display."""
+    return pd.Timestamp(stamp).tz_convert(TIMEZONE)
+
+
 fresh = mapdata.freshness(cursor())
 if fresh:
     st.caption(
-        f"{t['fresh']} {pd.Timestamp(fresh['data_until']):%Y-%m-%d %H:%M} · "
+        f"{t['fresh']} {local(fresh['data_until']):%Y-%m-%d %H:%M} · "
         f"{t['published']} "
-        f"{pd.Timestamp(fresh['finished_at']).tz_convert(TIMEZONE):%Y-%m-%d %H:%M:%S} · "
+        f"{local(fresh['finished_at']):%Y-%m-%d %H:%M:%S} · "
         f"{Path(snapshot).name}"
     )
 
@@ -131,7 +158,7 @@ window_len = st.sidebar.radio(
 available = cached_windows(snapshot, window_len)
 starts = list(available["window_start"])
 start = st.sidebar.selectbox(
-    t["when"], starts, index=0, format_func=lambda s: f"{pd.Timestamp(s):%Y-%m-%d %H:%M}"
+    t["when"], starts, index=0, format_func=lambda s: f"{local(s):%Y-%m-%d %H:%M}"
 )
 present = mapdata.issue_types(cursor())
 chosen = st.sidebar.multiselect(
@@ -190,8 +217,7 @@ layers = [
 ]
 deck = pdk.Deck(
     layers=layers,
-    map_provider=None,
-    map_style=None,
+    map_provider=None,  # no base map is fetched: district outlines are the offline base map
     initial_view_state=pdk.ViewState(latitude=39.93, longitude=116.40, zoom=9.3),
     tooltip={"text": "{h3}\n{n} " + t["complaints"] + "\n{district}"},
 )
@@ -207,7 +233,9 @@ with right:
     if alerts.empty:
         st.info(t["no_alerts"])
     else:
-        shown = alerts.assign(label=alerts[label_column])[
+        shown = alerts.assign(
+            label=alerts[label_column], window_start=alerts["window_start"].dt.tz_convert(TIMEZONE)
+        )[
             [
                 "label",
                 "status",
@@ -220,4 +248,6 @@ with right:
                 "cluster_id",
             ]
         ]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(
+            shown.rename(columns=TEXT[f"{language}_columns"]), hide_index=True, width="stretch"
+        )
