@@ -67,7 +67,7 @@ def _delay_summary(delays: list[float]) -> dict[str, Any]:
     }
 
 
-def _planted(plan: DetectionPlan, work_dir: Path, log) -> dict[str, Any]:
+def _planted(plan: DetectionPlan, work_dir: Path, log: measure.Log) -> dict[str, Any]:
     data_weeks, scored_weeks = plan.weeks()
     per_event: dict[str, dict[str, Any]] = {}
     alerts_by_kind: Counter[str] = Counter()
@@ -131,7 +131,7 @@ def _planted(plan: DetectionPlan, work_dir: Path, log) -> dict[str, Any]:
     }
 
 
-def _null(plan: DetectionPlan, work_dir: Path, log) -> dict[str, Any]:
+def _null(plan: DetectionPlan, work_dir: Path, log: measure.Log) -> dict[str, Any]:
     data_weeks, scored_weeks = plan.weeks()
     counts: Counter[str] = Counter()
     listed: list[dict[str, Any]] = []
@@ -155,7 +155,7 @@ def _null(plan: DetectionPlan, work_dir: Path, log) -> dict[str, Any]:
     }
 
 
-def run_detection(plan: DetectionPlan, work_dir: Path, log) -> dict[str, Any]:
+def run_detection(plan: DetectionPlan, work_dir: Path, log: measure.Log) -> dict[str, Any]:
     """The planted-event seeds and the null seeds, with what the figures are relative to."""
     data_weeks, scored_weeks = plan.weeks()
     return {

@@ -2,7 +2,8 @@
 
 Peak memory is the kernel's own account (``ru_maxrss`` of the child, from ``wait4``), so each
 step's figure is its own and not the maximum of every child so far, as ``RUSAGE_CHILDREN`` would
-give. Wall time includes the interpreter's start-up and imports, as a scheduled job pays them.
+give. Wall time includes the interpreter's start-up and imports, as a scheduled job pays them;
+:func:`startup` measures that fixed cost alone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from typing import Any
 HASH_KEY = "benchmark-key-not-a-secret"
 # Settings a developer's shell may carry that would change what the engine does.
 ENGINE_ENV = ("HEATMAP_HOME", "HEATMAP_TAXONOMY", "HEATMAP_TIMEZONE")
+
+Log = Callable[[str], None]
+"""Where a benchmark reports progress, one line per step."""
 
 
 class BenchmarkError(RuntimeError):
@@ -114,7 +119,13 @@ def alerts(home: Path, log_dir: Path, name: str = "alerts") -> Step:
     return run_step(name, heatmap_command() + args, log_dir)
 
 
-def startup(log_dir: Path) -> Step:
-    """The fixed cost of a job: the interpreter starting and importing the engine and jobs."""
-    code = "import heatmap.cli, pipelines.ingest, pipelines.run"
-    return run_step("startup", [sys.executable, "-c", code], log_dir)
+JOB_IMPORTS = {
+    "ingest": "import heatmap.cli, pipelines.ingest",
+    "run": "import heatmap.cli, pipelines.run",
+    "alerts": "import heatmap.cli, heatmap.alerts, heatmap.store",
+}
+
+
+def startup(command: str, log_dir: Path) -> Step:
+    """The fixed cost of ``heatmap COMMAND``: the interpreter starting and importing its modules."""
+    return run_step(f"startup_{command}", [sys.executable, "-c", JOB_IMPORTS[command]], log_dir)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import measure
-from benchmarks.matching import Alert, evaluate
+from benchmarks.matching import Alert, describe_false, evaluate
 from benchmarks.scenarios import WrittenScenario, following_batch, write
 from geo_fixtures.scenario import ScenarioConfig
 
@@ -67,7 +67,9 @@ def _mib(path: Path) -> float:
     return round(path.resolve().stat().st_size / 1024**2, 1)
 
 
-def run_case(case: SpeedCase, work_dir: Path, batch: WrittenScenario, log) -> dict[str, Any]:
+def run_case(
+    case: SpeedCase, work_dir: Path, batch: WrittenScenario, log: measure.Log
+) -> dict[str, Any]:
     """Measure ``case`` in ``work_dir``; ``log`` receives one progress line per step."""
     folder = work_dir / case.name.replace(" ", "_")
     logs = folder / "logs"
@@ -111,6 +113,7 @@ def run_case(case: SpeedCase, work_dir: Path, batch: WrittenScenario, log) -> di
         "alerts_raised": dict(Counter(a.kind for a in last_alerts)),
         "alerts_unmatched": dict(Counter(a.alert.kind for a in outcome.false_alerts())),
         "events_found": f"{sum(e.found for e in outcome.events)}/{len(outcome.events)}",
+        "false_alerts": [describe_false(a.alert, scenario.truth) for a in outcome.false_alerts()],
         "incremental": {
             "history_rows": scenario.rows,
             "batch_rows": batch.rows,
@@ -122,13 +125,16 @@ def run_case(case: SpeedCase, work_dir: Path, batch: WrittenScenario, log) -> di
     }
 
 
-def run_speed(work_dir: Path, cases: tuple[SpeedCase, ...], log) -> dict[str, Any]:
+def run_speed(work_dir: Path, cases: tuple[SpeedCase, ...], log: measure.Log) -> dict[str, Any]:
     """Every case, the shared incremental batch, and the fixed start-up cost of a job."""
     base = cases[0].config()
     batch = write(following_batch(base, BATCH_ROWS, BATCH_SEED), work_dir / "batch", "INC")
     log(f"incremental batch: {batch.rows:,} rows of the day after {base.end:%Y-%m-%d %H:%M}")
-    startups = [measure.startup(work_dir / "logs") for _ in range(3)]
+    startup = {
+        command: _stats([measure.startup(command, work_dir / "logs") for _ in range(3)])
+        for command in measure.JOB_IMPORTS
+    }
     return {
-        "startup": _stats(startups),
+        "startup": startup,
         "cases": [run_case(case, work_dir, batch, log) for case in cases],
     }

@@ -33,12 +33,15 @@ def _header(results: dict[str, Any]) -> list[str]:
 
 
 def _speed(speed: dict[str, Any]) -> list[str]:
-    s = speed["startup"]
+    startup = ", ".join(
+        f"`{command}` {st['wall_s']:.2f} s / {st['peak_rss_mib']:.0f} MiB"
+        for command, st in speed["startup"].items()
+    )
     lines = [
         "## 1. Pipeline speed",
         "",
-        "Every step is its own `heatmap` process; wall time includes interpreter start-up and "
-        f"imports, measured alone at {s['wall_s']:.2f} s and {s['peak_rss_mib']:.0f} MiB. "
+        "Every step is its own `heatmap` process, so its wall time includes interpreter start-up "
+        f"and imports; measured alone (median of 3), they cost {startup}. "
         "Wall: median of the repeats (min–max); CPU: user + system seconds; RSS: the step's "
         "peak resident memory (kernel `ru_maxrss`).",
         "",
@@ -58,7 +61,8 @@ def _speed(speed: dict[str, Any]) -> list[str]:
                     f"{st['peak_rss_mib']:.0f}",
                 ]
             )
-        rows.append([case["case"], "", "", "**ingest + run**", case["ingest_plus_run_s"], "", ""])
+        total = f"**{case['ingest_plus_run_s']:.2f}**"
+        rows.append([case["case"], "", "", "**ingest + run**", total, "", ""])
     header = ["case", "rows", "repeats", "step", "wall s", "CPU s", "peak RSS MiB"]
     lines += _table(header, rows)
     rows = [
@@ -87,6 +91,10 @@ def _speed(speed: dict[str, Any]) -> list[str]:
         "planted events found",
     ]
     lines += _table(header, rows)
+    for c in speed["cases"]:
+        if c["false_alerts"]:
+            lines += [f"Alerts of the {c['case']} case matching no planted event:", ""]
+            lines += _alert_list(c["false_alerts"])
     lines += ["### Incremental run (a batch of the following day on the stored history)", ""]
     rows = []
     for c in speed["cases"]:
@@ -112,6 +120,19 @@ def _speed(speed: dict[str, Any]) -> list[str]:
         "full run s (for comparison)",
     ]
     return lines + _table(header, rows)
+
+
+def _alert_list(listed: list[dict[str, Any]]) -> list[str]:
+    """A table of false alerts (the first :data:`MAX_LISTED_ALERTS`)."""
+    if not listed:
+        return []
+    keys = ["seed"] if "seed" in listed[0] else []
+    keys += ["kind", "issue_type", "window_start", "hours", "n_cells", "observed", "expected"]
+    keys += ["score", "district", "shares"]
+    lines = _table(keys, [[a[key] for key in keys] for a in listed[:MAX_LISTED_ALERTS]])
+    if len(listed) > MAX_LISTED_ALERTS:
+        lines += [f"(the first {MAX_LISTED_ALERTS} of {len(listed)}; all are in latest.json)", ""]
+    return lines
 
 
 def _detection(det: dict[str, Any]) -> list[str]:
@@ -175,13 +196,7 @@ def _detection(det: dict[str, Any]) -> list[str]:
     lines += _table(["kind", "false alerts", "per week", "per scored week"], rows)
     listed = planted["false_alerts"] + det["null"]["alerts"]
     lines += [f"### Alerts matching no planted event ({len(listed)})", ""]
-    if listed:
-        keys = ["seed", "kind", "issue_type", "window_start", "hours", "n_cells", "observed"]
-        keys += ["expected", "score", "district", "shares"]
-        rows = [[a[key] for key in keys] for a in listed[:MAX_LISTED_ALERTS]]
-        lines += _table(keys, rows)
-        if len(listed) > MAX_LISTED_ALERTS:
-            lines += [f"(first {MAX_LISTED_ALERTS}; all are in latest.json)", ""]
+    lines += _alert_list(listed)
     return lines
 
 
@@ -201,12 +216,11 @@ def _targets(results: dict[str, Any]) -> list[str]:
     speed, det = results.get("speed"), results.get("detection")
     if speed:
         big = speed["cases"][-1]
+        peak = max(big["steps"][step]["peak_rss_mib"] for step in ("ingest", "run"))
         rows.append(
             [
                 "10 M rows CSV → clusters < 15 s, < 4 GB",
-                f"{big['rows']:,} rows: {big['ingest_plus_run_s']:.1f} s, peak "
-                f"{max(big['steps']['ingest']['peak_rss_mib'], big['steps']['run']['peak_rss_mib']):.0f}"
-                " MiB",
+                f"{big['rows']:,} rows: {big['ingest_plus_run_s']:.1f} s, peak {peak:.0f} MiB",
                 "10 M not run here (time budget); no extrapolation made",
             ]
         )
