@@ -1,8 +1,13 @@
 """One timed step: a command in its own process, its wall time and its peak resident memory.
 
-Peak memory is the kernel's own account (``ru_maxrss`` of the child, from ``wait4``), so each
-step's figure is its own and not the maximum of every child so far, as ``RUSAGE_CHILDREN`` would
-give. Wall time includes the interpreter's start-up and imports, as a scheduled job pays them;
+Peak memory is the kernel's own account, ``ru_maxrss`` of the command's process from ``wait4``.
+It is read by a tiny launcher rather than by this process, because Linux seeds a child's
+``ru_maxrss`` with the resident size of the process that forked it: spawned from a benchmark
+that has just built a million-row scenario, even ``/bin/true`` reports 1.5 GB. The launcher
+(Python with no site packages, about 10 MB) forks the command, so the figure is the command's
+own. ``RUSAGE_CHILDREN`` would have the same flaw, and would give the maximum over every child
+so far rather than each step's. Wall time is taken by the launcher around fork, exec and wait,
+and includes the command's interpreter start-up and imports, as a scheduled job pays them;
 :func:`startup` measures that fixed cost alone.
 """
 
@@ -12,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,27 @@ ENGINE_ENV = ("HEATMAP_HOME", "HEATMAP_TAXONOMY", "HEATMAP_TIMEZONE")
 
 Log = Callable[[str], None]
 """Where a benchmark reports progress, one line per step."""
+
+
+# Run as ``python -I -S -c LAUNCHER REPORT_PATH COMMAND...``: writes the command's exit status,
+# wall time and rusage to REPORT_PATH as JSON. Output streams are inherited.
+LAUNCHER = """
+import json, os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+began = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - began
+with open(report, "w") as out:
+    json.dump({"exit": os.waitstatus_to_exitcode(status), "wall_s": wall,
+               "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+               "maxrss_kib": usage.ru_maxrss}, out)
+"""
 
 
 class BenchmarkError(RuntimeError):
@@ -81,23 +106,26 @@ def run_step(name: str, command: list[str], log_dir: Path) -> Step:
     log_dir.mkdir(parents=True, exist_ok=True)
     stem = log_dir / name.replace(" ", "_")
     out_path, err_path = stem.with_suffix(".out"), stem.with_suffix(".err")
+    report_path = stem.with_suffix(".rusage.json")
+    report_path.unlink(missing_ok=True)
+    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(report_path)]
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        began = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=bench_env())
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+        subprocess.run(launcher + command, stdout=out, stderr=err, env=bench_env(), check=False)
+    try:
+        usage = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        usage = {"exit": None}
+    if usage["exit"] != 0:
         tail = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise BenchmarkError(
-            f"step {name!r} exited with {process.returncode}: {' '.join(command)}\n{tail}"
+            f"step {name!r} exited with {usage['exit']}: {' '.join(command)}\n{tail}"
         )
     return Step(
         name=name,
-        wall_s=wall,
-        user_s=usage.ru_utime,
-        sys_s=usage.ru_stime,
-        peak_rss_mib=usage.ru_maxrss / 1024,
+        wall_s=usage["wall_s"],
+        user_s=usage["user_s"],
+        sys_s=usage["sys_s"],
+        peak_rss_mib=usage["maxrss_kib"] / 1024,
         stdout=out_path.read_text(encoding="utf-8"),
     )
 

@@ -11,6 +11,11 @@ from heatmap.home import Home
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+# The alert fields of the interface contract (SPEC.md), stated here independently of the code.
+CONTRACT_ALERT_FIELDS = [
+    "cluster_id", "kind", "issue_type", "label", "window_start", "window_end", "cells",
+    "observed", "expected", "score", "status",
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from heatmap.store import create_schema
+from tests.conftest import CONTRACT_ALERT_FIELDS
 
 REPO = Path(__file__).resolve().parents[1]
 SQL_FILES = sorted([*REPO.glob("heatmap/sql/**/*.sql"), *REPO.glob("pipelines/sql/*.sql")])
@@ -66,19 +67,7 @@ def test_the_contract_views_exist_with_their_columns() -> None:
         "complaints": ["complaint_id", "reported_at", "issue_type", "lat", "lon", "cell"],
         "quarantine": ["reason"],
         "cell_counts": ["cell", "window_start", "window_len", "issue_type", "n"],
-        "alerts": [
-            "cluster_id",
-            "kind",
-            "issue_type",
-            "label",
-            "window_start",
-            "window_end",
-            "cells",
-            "observed",
-            "expected",
-            "score",
-            "status",
-        ],
+        "alerts": CONTRACT_ALERT_FIELDS,
     }
     for view, required in contract.items():
         assert set(required) <= set(columns[view]), view

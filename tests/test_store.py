@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import signal
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -62,22 +63,28 @@ def test_published_views_open_in_a_plain_duckdb_client(home: Home) -> None:
     plain.close()
 
 
-def _hold_lock(root: str, ready, release) -> None:  # type: ignore[no-untyped-def]
-    with writer_lock(Home(__import__("pathlib").Path(root))):
-        ready.set()
-        release.wait(300)  # killed long before; the timeout only bounds a broken test
+HOLDER = """
+import sys, time
+from pathlib import Path
+from heatmap.home import Home
+from heatmap.store import writer_lock
+with writer_lock(Home(Path(sys.argv[1]))):
+    print("holding", flush=True)
+    time.sleep(300)
+"""
 
 
 def test_second_writer_is_refused_and_a_killed_holder_frees_the_lock(home: Home) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(str(home.root), ready, release))
-    holder.start()
-    assert ready.wait(300)
-    with pytest.raises(RunInProgressError, match=f"pid {holder.pid}"):
-        with writer_lock(home):
-            pass
-    os.kill(holder.pid, 9)  # a crash, not a clean exit
-    holder.join(10)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(home.root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(RunInProgressError, match=f"pid {holder.pid}"):
+            with writer_lock(home):
+                pass
+    finally:
+        holder.send_signal(signal.SIGKILL)  # a crash, not a clean exit
+        holder.wait(30)
     with writer_lock(home):  # the kernel released the flock: no stale lock
         pass
