@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+import duckdb
+import pandas as pd
+
 
 def sql_root(package: str) -> Traversable:
     """The ``sql/`` folder of ``package`` (``heatmap`` or ``pipelines``)."""
@@ -42,3 +45,19 @@ def bind_for(statement: str, params: dict[str, object]) -> dict[str, object] | N
     code = "\n".join(line.split("--", 1)[0] for line in statement.splitlines())
     used = {name: value for name, value in params.items() if f"${name}" in code}
     return used or None
+
+
+def execute_file(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, object]
+) -> None:
+    """Run every statement of ``sql/<name>.sql`` with the parameters each one uses."""
+    for statement in split_statements(read_sql(package, name)):
+        con.execute(statement, bind_for(statement, params))
+
+
+def query_file(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, object]
+) -> pd.DataFrame:
+    """The result of the single query in ``sql/<name>.sql`` as a DataFrame."""
+    text = read_sql(package, name)
+    return con.execute(text, bind_for(text, params)).df()

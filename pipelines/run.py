@@ -1,263 +1,25 @@
-"""The run job: aggregate, score, detect clusters and surges, publish.
+"""The run job: aggregate what changed, score, detect clusters and surges, publish.
 
 One transaction on the writer connection, then one publication: readers see the previous run
-until this one is complete, and a run killed part-way changes nothing. Every step is a SQL
-file in ``pipelines/sql`` or a scorer from ``heatmap``; this module only runs them in order.
+until this one is complete, and a run killed part-way changes nothing. The steps live in
+``pipelines.aggregate`` and ``pipelines.detect``; this module runs them in order.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from heatmap import grid
-from heatmap.clusters import ClusterFinder
-from heatmap.districts import locate_cells
-from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.home import Home
-from heatmap.scoring import CellScorer, SurgeScorer
-from heatmap.sqlfiles import bind_for, read_sql, split_statements
 from heatmap.store import open_writer, publish
 from heatmap.taxonomy import Taxonomy
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Every threshold of a run, in one place (the README explains each)."""
-
-    history: timedelta = timedelta(days=28)
-    burn_in: timedelta = timedelta(days=7)
-    placeholder_min_complaints: int = 50
-    placeholder_min_types: int = 4
-    placeholder_min_days: int = 3
-    cell_scorer: CellScorer = field(default_factory=CellScorer)
-    cluster_finder: ClusterFinder = field(default_factory=ClusterFinder)
-    surge_scorer: SurgeScorer = field(default_factory=SurgeScorer)
-
-
-def _execute_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> None:
-    for statement in split_statements(read_sql("pipelines", name)):
-        con.execute(statement, bind_for(statement, params))
-
-
-def _query_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    text = read_sql("pipelines", name)
-    return con.execute(text, bind_for(text, params)).df()
-
-
-def _refresh_cells(con: duckdb.DuckDBPyConnection) -> None:
-    """Add every newly counted cell to store.cells with its district, centre and polygon."""
-    new_cells = con.execute(
-        "SELECT DISTINCT cell FROM store.cell_counts "
-        "WHERE cell NOT IN (SELECT cell FROM store.cells) ORDER BY cell"
-    ).fetchnumpy()["cell"]
-    if len(new_cells) == 0:
-        return
-    located = locate_cells(np.asarray(new_cells, dtype=np.uint64))
-    located["resolution"] = 8
-    located["boundary_wkt"] = [grid.cell_boundary_wkt(c) for c in located["cell"]]
-    con.register("new_cells", located)
-    con.execute(
-        "INSERT INTO store.cells SELECT cell, resolution, district, district_en, lat, lon, "
-        "boundary_wkt FROM new_cells"
-    )
-    con.unregister("new_cells")
-
-
-def _score_cells(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy
-) -> pd.DataFrame:
-    con.execute("DELETE FROM store.cell_scores")
-    frames = []
-    for window_len in WINDOW_LENGTHS:
-        inputs = _query_file(
-            con,
-            "score_inputs",
-            {
-                "window_len": window_len,
-                "spatial_types": taxonomy.spatial_codes or ["<none>"],
-                "history": settings.history,
-                "burn_in": settings.burn_in,
-            },
-        )
-        scored = settings.cell_scorer.score(inputs)
-        scored["window_len"] = window_len
-        frames.append(scored)
-    scores = pd.concat(frames, ignore_index=True)
-    con.register("scored", scores)
-    con.execute(
-        "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, issue_type, "
-        "observed, "
-        "expected, p_value, score, flagged FROM scored"
-    )
-    con.unregister("scored")
-    return scores
-
-
-def _surges(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, clusters: pd.DataFrame
-) -> pd.DataFrame:
-    """Citywide excesses of a type beyond what its hotspots explain.
-
-    A fibre-loss hotspot raises the citywide fibre-loss count too; only the complaints outside
-    the window's hotspots can make a surge, so one local event is one alert, not two.
-    """
-    in_hotspots = (
-        clusters.groupby(["window_len", "window_start", "issue_type"])["observed"].sum()
-        if not clusters.empty
-        else pd.Series(dtype=np.int64)
-    )
-    frames = []
-    for window_len in WINDOW_LENGTHS:
-        inputs = _query_file(
-            con,
-            "surge_inputs",
-            {"window_len": window_len, "history": settings.history, "burn_in": settings.burn_in},
-        )
-        explained = [
-            int(in_hotspots.get((window_len, start, issue), 0))
-            for start, issue in zip(inputs["window_start"], inputs["issue_type"], strict=True)
-        ]
-        inputs["observed"] = inputs["observed"] - np.asarray(explained, dtype=np.int64)
-        scored = settings.surge_scorer.score(inputs)
-        scored = scored[scored["flagged"]].copy()
-        scored["window_len"] = window_len
-        scored["cells"] = [np.empty(0, dtype=np.uint64)] * len(scored)
-        frames.append(scored)
-    return pd.concat(frames, ignore_index=True)
-
-
-def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[str, Any]:
-    rows = episode.primary_rows()
-    window = WINDOW_LENGTHS[rows[0]["window_len"]]
-    start = min(r["window_start"] for r in rows)
-    end = max(r["window_start"] for r in rows) + window
-    issue = taxonomy[episode.issue_type]
-    cells = np.array(sorted(episode.cells), dtype=np.uint64)
-    if episode.kind == "hotspot":
-        label, label_zh, prefix = issue.label_en, issue.label_zh, "H"
-        anchor = "-" + grid.cells_to_strings(cells[:1])[0]
-    elif issue.spatial:
-        label, label_zh, prefix, anchor = (
-            f"citywide {issue.en.lower()} surge",
-            f"{issue.zh}全市激增",
-            "S",
-            "",
-        )
-    else:
-        label, label_zh, prefix, anchor = issue.label_en, issue.label_zh, "S", ""
-    district, center_lat, center_lon = None, None, None
-    if cells.size:
-        located = locate_cells(cells)
-        center_lat, center_lon = float(located["lat"].mean()), float(located["lon"].mean())
-        named = located["district"].dropna()
-        district = str(named.mode().iloc[0]) if not named.empty else None
-    return {
-        "cluster_id": f"{prefix}-{episode.issue_type}-{start:%Y%m%dT%H%M}{anchor}",
-        "kind": episode.kind,
-        "issue_type": episode.issue_type,
-        "label": label,
-        "label_zh": label_zh,
-        "window_start": start,
-        "window_end": end,
-        "cells": cells.tolist(),
-        "observed": int(sum(r["observed"] for r in rows)),
-        "expected": float(sum(r["expected"] for r in rows)),
-        "score": float(max(r["score"] for r in rows)),
-        "p_value": float(min(r["p_value"] for r in rows)),
-        "status": episode_status(start, end, as_of, window),
-        "district": district,
-        "center_lat": center_lat,
-        "center_lon": center_lon,
-    }
-
-
-def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[dict[str, Any]]:
-    points = con.execute("SELECT * FROM store.placeholder_points ORDER BY n DESC").df()
-    rows = []
-    for point in points.itertuples():
-        cell_hex = grid.cells_to_strings(np.array([point.cell], dtype=np.uint64))[0]
-        rows.append(
-            {
-                "cluster_id": f"DQ-{cell_hex}-{point.lat:.5f}-{point.lon:.5f}",
-                "kind": "data_quality",
-                "issue_type": "mixed",
-                "label": (
-                    f"placeholder pile-up: {point.n} complaints of {point.n_types} types "
-                    "at one point"
-                ),
-                "label_zh": f"坐标占位点堆积：{point.n} 条 {point.n_types} 类投诉位于同一坐标",
-                "window_start": point.first_at,
-                "window_end": point.last_at,
-                "cells": [int(point.cell)],
-                "observed": int(point.n),
-                "expected": 1.0,
-                "score": float(point.n),
-                "p_value": 0.0,
-                "status": "ongoing" if point.last_at >= as_of - timedelta(days=7) else "resolved",
-                "district": locate_cells(np.array([point.cell], dtype=np.uint64))["district"].iloc[
-                    0
-                ],
-                "center_lat": float(point.lat),
-                "center_lon": float(point.lon),
-            }
-        )
-    return rows
-
-
-ALERT_SCHEMA = pa.schema(
-    [
-        ("cluster_id", pa.string()),
-        ("kind", pa.string()),
-        ("issue_type", pa.string()),
-        ("label", pa.string()),
-        ("label_zh", pa.string()),
-        ("window_start", pa.timestamp("us", tz="UTC")),
-        ("window_end", pa.timestamp("us", tz="UTC")),
-        ("cells", pa.list_(pa.uint64())),
-        ("observed", pa.int64()),
-        ("expected", pa.float64()),
-        ("score", pa.float64()),
-        ("p_value", pa.float64()),
-        ("status", pa.string()),
-        ("district", pa.string()),
-        ("center_lat", pa.float64()),
-        ("center_lon", pa.float64()),
-    ]
-)
-
-
-def _store_alerts(
-    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], windows: list[dict[str, Any]]
-) -> None:
-    con.execute("DELETE FROM store.alerts")
-    con.execute("DELETE FROM store.alert_windows")
-    alerts = pa.Table.from_pylist(rows, schema=ALERT_SCHEMA)
-    con.register("new_alerts", alerts)
-    con.execute("INSERT INTO store.alerts SELECT * FROM new_alerts")
-    con.unregister("new_alerts")
-    window_schema = pa.schema(
-        [
-            ("cluster_id", pa.string()),
-            ("window_start", pa.timestamp("us", tz="UTC")),
-            ("window_len", pa.string()),
-            ("issue_type", pa.string()),
-            ("cells", pa.list_(pa.uint64())),
-            ("observed", pa.int64()),
-            ("expected", pa.float64()),
-            ("score", pa.float64()),
-        ]
-    )
-    con.register("new_windows", pa.Table.from_pylist(windows, schema=window_schema))
-    con.execute("INSERT INTO store.alert_windows SELECT * FROM new_windows")
-    con.unregister("new_windows")
+from pipelines.aggregate import aggregate
+from pipelines.detect import detect
+from pipelines.settings import RunSettings
 
 
 def run_pipeline(
@@ -281,47 +43,12 @@ def run_pipeline(
 def _run_steps(
     con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy, started: datetime
 ) -> dict[str, Any]:
-    _execute_file(
-        con,
-        "placeholder_points",
-        {
-            "min_complaints": settings.placeholder_min_complaints,
-            "min_types": settings.placeholder_min_types,
-            "min_days": settings.placeholder_min_days,
-        },
-    )
-    _execute_file(con, "cell_counts", {})
-    _refresh_cells(con)
-    latest = con.execute("SELECT max(reported_at), count(*) FROM store.complaints").fetchone()
-    assert latest is not None
-    data_until, n_complaints = latest
+    counted = aggregate(con, settings)
+    data_until = counted.data_until
     as_of = (
         pd.Timestamp(data_until).ceil("h") if data_until is not None else pd.Timestamp(started)
     ).to_pydatetime()
-
-    scores = _score_cells(con, settings, taxonomy)
-    clusters = settings.cluster_finder.find(scores) if not scores.empty else pd.DataFrame()
-    hotspots = link_episodes(clusters, "hotspot")
-    surges = link_episodes(_surges(con, settings, clusters), "surge")
-    rows, windows = [], []
-    for episode in hotspots + surges:
-        row = _alert_row(episode, taxonomy, as_of)
-        rows.append(row)
-        windows += [
-            {
-                "cluster_id": row["cluster_id"],
-                "window_start": r["window_start"],
-                "window_len": r["window_len"],
-                "issue_type": r["issue_type"],
-                "cells": [int(c) for c in r["cells"]],
-                "observed": int(r["observed"]),
-                "expected": float(r["expected"]),
-                "score": float(r["score"]),
-            }
-            for r in episode.rows
-        ]
-    rows += _data_quality_rows(con, as_of)
-    _store_alerts(con, rows, windows)
+    rows = detect(con, settings, taxonomy, as_of)
     open_alerts = sum(r["status"] in ("new", "ongoing") for r in rows)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     con.execute(
@@ -331,7 +58,7 @@ def _run_steps(
             "started": started,
             "finished": datetime.now(UTC),
             "until": data_until,
-            "n": n_complaints,
+            "n": counted.complaints,
             "open": open_alerts,
         },
     )
@@ -339,7 +66,9 @@ def _run_steps(
     return {
         "run_id": run_id,
         "engine": "duckdb",
-        "complaints": int(n_complaints),
+        "complaints": counted.complaints,
+        "batches_aggregated": counted.batches,
+        "windows_recounted": counted.touched_windows,
         "data_until": data_until.isoformat() if data_until is not None else None,
         "as_of": as_of.isoformat(),
         "alerts": {str(k): int(v) for k, v in kinds.items()},

@@ -8,10 +8,11 @@
 WITH counts AS (
     SELECT cell, window_start, issue_type, n
     FROM store.cell_counts
-    WHERE window_len = $window_len AND list_contains($spatial_types, issue_type)
+    WHERE resolution = 8 AND window_len = $window_len AND list_contains($spatial_types, issue_type)
 ),
 data_start AS (
-    SELECT min(window_start) AS first_window FROM store.cell_counts WHERE window_len = $window_len
+    SELECT min(window_start) AS first_window FROM store.cell_counts
+    WHERE resolution = 8 AND window_len = $window_len
 ),
 cell_hist AS (
     SELECT

@@ -1,7 +1,9 @@
--- store.cell_counts: complaints per cell, time window and issue type.
--- Grain: (cell, window_len, window_start, issue_type); only non-zero counts are stored.
--- Inputs: store.complaints less placeholder points (pipelines/sql/cell_counts.sql).
--- window_len is '1h' (clock hours) or '1d' (calendar days in the configured time zone).
+-- store.cell_counts: complaints per cell, time window and issue type, at resolution 8 and
+-- rolled up to resolutions 7 and 6.
+-- Grain: (cell, resolution, window_len, window_start, issue_type); non-zero counts only.
+-- Inputs: the complaints view, point precision only (pipelines/sql/aggregate_counts.sql).
+-- window_len: '1h' (clock hours), '1d' (calendar days in the configured time zone), and the
+-- trailing windows 'now_1h', 'now_3h', 'now_24h' that end at the newest complaint.
 CREATE TABLE IF NOT EXISTS store.cell_counts (
     cell          UBIGINT NOT NULL,
     resolution    TINYINT NOT NULL,

@@ -1,6 +1,6 @@
--- store.cells: every cell that has ever had a counted complaint, with its district and shape.
+-- store.cells: every resolution-8 cell that has had a complaint, with its district and shape.
 -- Grain: one row per cell (resolution 8).
--- Inputs: store.cell_counts and the district polygons (heatmap.districts).
+-- Inputs: store.complaints and the district polygons (pipelines.aggregate, heatmap.districts).
 CREATE TABLE IF NOT EXISTS store.cells (
     cell          UBIGINT NOT NULL,
     resolution    TINYINT NOT NULL,

@@ -1,4 +1,4 @@
--- cells: every cell that has had a counted complaint, with its district, centre and polygon.
+-- cells: every resolution-8 cell that has had a complaint, with its district, centre, polygon.
 -- Grain: cell.
 -- Inputs: store.cells.
 CREATE OR REPLACE VIEW cells AS

@@ -1,0 +1,106 @@
+"""Incremental aggregation: a run recounts only the windows that changed.
+
+What changes a window: complaints from batches not yet aggregated (late ones included: they
+touch the hour and day they belong to, however old), and coordinates that became, or stopped
+being, placeholder piles. A batch ingested twice adds no complaint and so touches nothing.
+The trailing 'now' windows move with the newest complaint and are recounted every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import numpy as np
+
+from heatmap import grid
+from heatmap.districts import locate_cells
+from heatmap.sqlfiles import execute_file
+from pipelines.settings import RunSettings
+
+
+@dataclass(frozen=True)
+class AggregateSummary:
+    """What one aggregation did."""
+
+    batches: int
+    touched_windows: int
+    data_until: datetime | None
+    complaints: int
+
+
+def _add_new_cells(con: duckdb.DuckDBPyConnection, after_batch: int) -> None:
+    """Add the cells of new complaints to store.cells with district, centre and polygon."""
+    new_cells = con.execute(
+        "SELECT DISTINCT cell FROM store.complaints WHERE batch_id > $after "
+        "AND cell NOT IN (SELECT cell FROM store.cells) ORDER BY cell",
+        {"after": after_batch},
+    ).fetchnumpy()["cell"]
+    if len(new_cells) == 0:
+        return
+    located = locate_cells(np.asarray(new_cells, dtype=np.uint64))
+    located["resolution"] = 8
+    located["boundary_wkt"] = [grid.cell_boundary_wkt(c) for c in located["cell"]]
+    con.register("new_cells", located)
+    con.execute(
+        "INSERT INTO store.cells SELECT cell, resolution, district, district_en, lat, lon, "
+        "boundary_wkt FROM new_cells"
+    )
+    con.unregister("new_cells")
+
+
+def _refresh_placeholders(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> None:
+    """Recompute the placeholder piles; temp table ``changed_points`` holds what changed."""
+    execute_file(con, "pipelines", "placeholder_snapshot", {})
+    execute_file(
+        con,
+        "pipelines",
+        "placeholder_points",
+        {
+            "min_complaints": settings.placeholder_min_complaints,
+            "min_types": settings.placeholder_min_types,
+            "min_days": settings.placeholder_min_days,
+        },
+    )
+    execute_file(con, "pipelines", "changed_points", {})
+
+
+def aggregate(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> AggregateSummary:
+    """Bring store.cell_counts and store.district_counts up to date with the complaints."""
+    state = con.execute("SELECT max(last_batch_id) FROM store.aggregation_state").fetchone()
+    after_batch = int(state[0]) if state and state[0] is not None else 0
+    latest = con.execute(
+        "SELECT max(batch_id), max(reported_at), count(*) FROM store.complaints"
+    ).fetchone()
+    assert latest is not None
+    last_batch, data_until, n_complaints = latest
+    _add_new_cells(con, after_batch)
+    _refresh_placeholders(con, settings)
+    execute_file(con, "pipelines", "touched_windows", {"after_batch": after_batch})
+    touched = con.execute("SELECT count(*) FROM touched_windows").fetchone()
+    if data_until is not None:
+        execute_file(con, "pipelines", "aggregate_counts", {"data_until": data_until})
+    batches = con.execute(
+        "SELECT count(DISTINCT batch_id) FROM store.complaints WHERE batch_id > $after",
+        {"after": after_batch},
+    ).fetchone()
+    con.execute("DELETE FROM store.aggregation_state")
+    con.execute(
+        "INSERT INTO store.aggregation_state VALUES ($last)",
+        {"last": max(after_batch, int(last_batch or 0))},
+    )
+    for temp in (
+        "previous_points",
+        "changed_points",
+        "touched_windows",
+        "trailing_windows",
+        "windowed",
+    ):
+        con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    return AggregateSummary(
+        batches=int(batches[0]) if batches else 0,
+        touched_windows=int(touched[0]) if touched else 0,
+        data_until=data_until,
+        complaints=int(n_complaints),
+    )

@@ -1,0 +1,82 @@
+-- Recounts the touched windows (and the trailing 'now' windows) of store.cell_counts (at
+-- resolution 8, then rolled up to 7 and 6) and store.district_counts.
+-- Grain: cell_counts (cell, resolution, window_len, window_start, issue_type);
+-- district_counts (district, window_len, window_start, issue_type).
+-- Inputs: the complaints view; temp table touched_windows. Parameters: $data_until (the newest
+-- complaint: trailing windows end there).
+CREATE OR REPLACE TEMP TABLE trailing_windows AS
+SELECT window_len, $data_until - span AS window_start, span
+FROM (VALUES ('now_1h', INTERVAL 1 HOUR), ('now_3h', INTERVAL 3 HOUR), ('now_24h', INTERVAL 24 HOUR))
+    AS t(window_len, span);
+
+CREATE OR REPLACE TEMP TABLE windowed AS
+WITH located AS (
+    SELECT cell, district, precision, issue_type, is_repeat, severity = 'A' AS is_severe,
+           reported_at
+    FROM complaints
+    WHERE precision <> 'placeholder'
+      AND reported_at >= least(
+          (SELECT min(window_start) FROM touched_windows),
+          $data_until - INTERVAL 24 HOURS
+      )
+),
+calendar AS (
+    SELECT l.*, '1h' AS window_len, date_trunc('hour', l.reported_at) AS window_start
+    FROM located AS l
+    UNION ALL
+    SELECT l.*, '1d' AS window_len, date_trunc('day', l.reported_at) AS window_start
+    FROM located AS l
+),
+touched AS (
+    SELECT c.* FROM calendar AS c SEMI JOIN touched_windows AS t USING (window_len, window_start)
+),
+recent AS (
+    SELECT l.*, t.window_len, t.window_start
+    FROM located AS l
+    JOIN trailing_windows AS t
+      ON l.reported_at > t.window_start AND l.reported_at <= $data_until
+)
+SELECT * FROM touched
+UNION ALL
+SELECT * FROM recent;
+
+DELETE FROM store.cell_counts AS c
+USING touched_windows AS t
+WHERE c.window_len = t.window_len AND c.window_start = t.window_start;
+
+DELETE FROM store.cell_counts WHERE window_len LIKE 'now_%';
+
+INSERT INTO store.cell_counts
+SELECT
+    cell, 8 AS resolution, window_start, window_len, issue_type,
+    count(*) AS n, count(*) FILTER (is_repeat) AS n_repeat, count(*) FILTER (is_severe) AS n_severe
+FROM windowed
+WHERE precision = 'point'
+GROUP BY ALL;
+
+INSERT INTO store.cell_counts
+SELECT
+    h3_cell_to_parent(c.cell, r.resolution) AS cell, r.resolution, c.window_start, c.window_len,
+    c.issue_type, sum(c.n)::INTEGER, sum(c.n_repeat)::INTEGER, sum(c.n_severe)::INTEGER
+FROM store.cell_counts AS c
+CROSS JOIN (VALUES (7), (6)) AS r(resolution)
+WHERE c.resolution = 8
+  AND (c.window_len LIKE 'now_%' OR EXISTS (
+      SELECT 1 FROM touched_windows AS t
+      WHERE t.window_len = c.window_len AND t.window_start = c.window_start
+  ))
+GROUP BY ALL;
+
+DELETE FROM store.district_counts AS d
+USING touched_windows AS t
+WHERE d.window_len = t.window_len AND d.window_start = t.window_start;
+
+DELETE FROM store.district_counts WHERE window_len LIKE 'now_%';
+
+INSERT INTO store.district_counts
+SELECT
+    district, window_start, window_len, issue_type,
+    count(*) AS n, count(*) FILTER (is_repeat) AS n_repeat, count(*) FILTER (is_severe) AS n_severe
+FROM windowed
+WHERE district IS NOT NULL
+GROUP BY ALL;
