@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.work_dir is None:
             shutil.rmtree(work_dir, ignore_errors=True)
     results["total_wall_s"] = round(time.perf_counter() - began, 1)
+    results["machine"]["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     report = render(results)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "latest.md").write_text(report, encoding="utf-8")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import platform
 import shlex
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _cpu_model() -> str:
@@ -47,10 +50,42 @@ def describe_machine() -> dict[str, object]:
     }
 
 
-def describe_run(argv: list[str]) -> dict[str, str]:
-    """When the benchmark ran (local time with offset) and the command that ran it."""
+def _git(*args: str) -> list[str]:
+    """Lines of a read-only git command in this checkout; empty when git is unavailable."""
+    try:
+        done = subprocess.run(
+            ["git", "--no-optional-locks", *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return done.stdout.splitlines()
+
+
+def describe_revision() -> dict[str, object]:
+    """The engine's commit and the files changed since it (results files left out).
+
+    Several people work in one checkout; the changed files say what the figures also include.
+    """
+    head = _git("rev-parse", "--short=12", "HEAD")
+    changed = [
+        path
+        for path in _git("diff", "--name-only", "HEAD")
+        + _git("ls-files", "--others", "--exclude-standard")
+        if not path.startswith("benchmarks/results/")
+    ]
+    return {"commit": head[0] if head else None, "uncommitted": sorted(set(changed))}
+
+
+def describe_run(argv: list[str]) -> dict[str, object]:
+    """When the benchmark ran (local time with offset), the command and the engine revision."""
     return {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "command": shlex.join([Path(sys.executable).name, "-m", "benchmarks", *argv]),
         "cwd": str(Path.cwd()),
+        "revision": describe_revision(),
     }

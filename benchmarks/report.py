@@ -19,15 +19,24 @@ def _pct(value: float | None) -> str:
 
 def _header(results: dict[str, Any]) -> list[str]:
     m, r = results["machine"], results["run"]
+    rev = r["revision"]
     return [
         f"# Heatmap benchmarks — {r['date']}",
         "",
         f"- command: `{r['command']}` (in `{r['cwd']}`)",
+        f"- engine: commit {rev['commit']}"
+        + (
+            f", with uncommitted changes to {', '.join(rev['uncommitted'])}"
+            if rev["uncommitted"]
+            else ""
+        ),
         f"- total wall time: {results['total_wall_s']:.1f} s",
         f"- machine: {m['cpu_model']}, {m['cores']} cores ({m['usable_cores']} usable), "
         f"{m['ram_gib']} GiB RAM, {m['os']}",
         f"- software: Python {m['python']}, DuckDB {m['duckdb']}; "
-        f"load average at start {m['load_average_1m_at_start']}",
+        f"1-minute load average {m['load_average_1m_at_start']} at start, "
+        f"{m.get('load_average_1m_at_end', 'n/a')} at end (the machine is shared: CPU seconds "
+        "are steadier than wall seconds)",
         "",
     ]
 

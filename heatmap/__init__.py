@@ -1,81 +1,65 @@
 """Heatmap: a geospatial complaint heat-map engine for a telecom NOC.
 
-The public names of the engine, flat. Modules hold one concept each; see README.md.
+The public names of the engine, flat (``from heatmap import latlng_to_cells``). They load on
+first use, so ``import heatmap`` — and every CLI command — does not pay for scipy or DuckDB
+until it needs them. Modules hold one concept each; see README.md.
 """
 
-from heatmap.clusters import ClusterFinder
-from heatmap.coords import (
-    bd09_to_gcj02,
-    bd09_to_wgs84,
-    from_wgs84,
-    gcj02_to_bd09,
-    gcj02_to_wgs84,
-    out_of_china,
-    to_wgs84,
-    wgs84_to_bd09,
-    wgs84_to_gcj02,
-)
-from heatmap.errors import (
-    HeatmapError,
-    InputFileError,
-    MappingError,
-    NotPublishedError,
-    RunInProgressError,
-)
-from heatmap.grid import (
-    adjacent_pairs,
-    cell_boundary_wkt,
-    cells_to_latlng,
-    cells_to_parents,
-    cells_to_strings,
-    grid_disks,
-    latlng_to_cells,
-    strings_to_cells,
-)
-from heatmap.home import Home, resolve_home
-from heatmap.ingest import IngestSummary, ingest_file
-from heatmap.mapping import Mapping, load_mapping
-from heatmap.scoring import CellScorer, SurgeScorer
-from heatmap.sqlfunctions import prepare_connection
-from heatmap.store import open_reader, open_writer, publish
-from heatmap.taxonomy import Taxonomy, default_taxonomy
+from __future__ import annotations
 
-__all__ = [
-    "CellScorer",
-    "ClusterFinder",
-    "HeatmapError",
-    "Home",
-    "IngestSummary",
-    "InputFileError",
-    "Mapping",
-    "MappingError",
-    "NotPublishedError",
-    "RunInProgressError",
-    "SurgeScorer",
-    "Taxonomy",
-    "adjacent_pairs",
-    "bd09_to_gcj02",
-    "bd09_to_wgs84",
-    "cell_boundary_wkt",
-    "cells_to_latlng",
-    "cells_to_parents",
-    "cells_to_strings",
-    "default_taxonomy",
-    "from_wgs84",
-    "gcj02_to_bd09",
-    "gcj02_to_wgs84",
-    "grid_disks",
-    "ingest_file",
-    "latlng_to_cells",
-    "load_mapping",
-    "open_reader",
-    "open_writer",
-    "out_of_china",
-    "prepare_connection",
-    "publish",
-    "resolve_home",
-    "strings_to_cells",
-    "to_wgs84",
-    "wgs84_to_bd09",
-    "wgs84_to_gcj02",
-]
+from importlib import import_module
+from typing import Any
+
+_SOURCES = {
+    "adjacent_pairs": "heatmap.grid",
+    "bd09_to_gcj02": "heatmap.coords",
+    "bd09_to_wgs84": "heatmap.coords",
+    "cell_boundary_wkt": "heatmap.grid",
+    "cells_to_latlng": "heatmap.grid",
+    "cells_to_parents": "heatmap.grid",
+    "cells_to_strings": "heatmap.grid",
+    "CellScorer": "heatmap.scoring",
+    "ClusterFinder": "heatmap.clusters",
+    "default_taxonomy": "heatmap.taxonomy",
+    "from_wgs84": "heatmap.coords",
+    "gcj02_to_bd09": "heatmap.coords",
+    "gcj02_to_wgs84": "heatmap.coords",
+    "grid_disks": "heatmap.grid",
+    "HeatmapError": "heatmap.errors",
+    "Home": "heatmap.home",
+    "ingest_file": "heatmap.ingest",
+    "IngestSummary": "heatmap.ingest",
+    "InputFileError": "heatmap.errors",
+    "latlng_to_cells": "heatmap.grid",
+    "load_mapping": "heatmap.mapping",
+    "Mapping": "heatmap.mapping",
+    "MappingError": "heatmap.errors",
+    "NotPublishedError": "heatmap.errors",
+    "open_reader": "heatmap.store",
+    "open_writer": "heatmap.store",
+    "out_of_china": "heatmap.coords",
+    "prepare_connection": "heatmap.sqlfunctions",
+    "publish": "heatmap.store",
+    "resolve_home": "heatmap.home",
+    "RunInProgressError": "heatmap.errors",
+    "strings_to_cells": "heatmap.grid",
+    "SurgeScorer": "heatmap.scoring",
+    "Taxonomy": "heatmap.taxonomy",
+    "to_wgs84": "heatmap.coords",
+    "wgs84_to_bd09": "heatmap.coords",
+    "wgs84_to_gcj02": "heatmap.coords",
+}
+
+__all__ = sorted(_SOURCES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SOURCES:
+        value = getattr(import_module(_SOURCES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'heatmap' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

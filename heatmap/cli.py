@@ -98,19 +98,31 @@ def _sum_summaries(summaries: list[dict[str, object]]) -> dict[str, object]:
     return total
 
 
+WebhookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook", envvar="HEATMAP_WEBHOOK", help="POST each new or changed alert here (JSON)."
+    ),
+]
+
+
 @app.command()
 def run(
     engine: Annotated[Engine, typer.Option("--engine", help="Aggregation engine.")] = Engine.duckdb,
+    webhook: WebhookOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Aggregate, score, detect clusters and surges, and publish."""
+    from pipelines.notify import notify
     from pipelines.run import run_pipeline
 
     if engine is Engine.spark:
         raise HeatmapError("the spark engine is not available in this version; use --engine duckdb")
     chosen = _home(home)
     summary = run_pipeline(chosen, engine_timezone(), chosen.taxonomy())
+    if webhook:
+        summary["notified"] = notify(chosen, webhook, engine_timezone())
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
     else:
@@ -184,6 +196,51 @@ def serve_dashboard(home: Home, port: int) -> None:
         subprocess.run(command, env=env, check=False)
     except KeyboardInterrupt:
         pass
+
+
+@app.command()
+def schedule(
+    drop: Annotated[
+        Path | None, typer.Option("--drop", help="Folder to watch (default <home>/drop).")
+    ] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Mapping file (TOML).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Interval: 30s, 5m, 1h.")] = "5m",
+    webhook: WebhookOption = None,
+    once: Annotated[bool, typer.Option("--once", help="One cycle, then exit (for cron).")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Ingest files dropped in a folder, run and notify, every interval (or once, for cron)."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from pipelines.schedule import ScheduleConfig, parse_interval, serve, tick
+
+    chosen = _home(home).ensure()
+    try:
+        interval = parse_interval(every)
+    except ValueError as exc:
+        raise HeatmapError(str(exc)) from None
+    config = ScheduleConfig(
+        chosen.root / "drop" if drop is None else drop, mapping, interval, webhook
+    )
+    config.drop.mkdir(parents=True, exist_ok=True)
+    (chosen.root / "logs").mkdir(exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[
+            logging.StreamHandler(),
+            RotatingFileHandler(
+                chosen.root / "logs" / "schedule.log", maxBytes=5_000_000, backupCount=3
+            ),
+        ],
+    )
+    if once:
+        typer.echo(
+            json.dumps(tick(chosen, config, engine_timezone()), ensure_ascii=False, default=str)
+        )
+    else:
+        serve(chosen, config, engine_timezone())
 
 
 @app.command()

@@ -21,7 +21,7 @@ from heatmap import grid
 WINDOW_LENGTHS = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
 
 
-@dataclass
+@dataclass(eq=False)  # an episode is itself, not its contents: identity comparison
 class Episode:
     """One alert in the making: the clusters of one event across windows."""
 

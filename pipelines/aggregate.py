@@ -28,6 +28,7 @@ class AggregateSummary:
     touched_windows: int
     data_until: datetime | None
     complaints: int
+    earliest_change: datetime | None
 
 
 def _add_new_cells(con: duckdb.DuckDBPyConnection, after_batch: int) -> None:
@@ -78,7 +79,9 @@ def aggregate(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> Aggregat
     _add_new_cells(con, after_batch)
     _refresh_placeholders(con, settings)
     execute_file(con, "pipelines", "touched_windows", {"after_batch": after_batch})
-    touched = con.execute("SELECT count(*) FROM touched_windows").fetchone()
+    touched = con.execute(
+        "SELECT count(*), min(window_start) FILTER (window_len = '1h') FROM touched_windows"
+    ).fetchone()
     if data_until is not None:
         execute_file(con, "pipelines", "aggregate_counts", {"data_until": data_until})
     batches = con.execute(
@@ -103,4 +106,5 @@ def aggregate(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> Aggregat
         touched_windows=int(touched[0]) if touched else 0,
         data_until=data_until,
         complaints=int(n_complaints),
+        earliest_change=touched[1] if touched else None,
     )

@@ -18,40 +18,49 @@ import pyarrow as pa
 from heatmap import grid
 from heatmap.districts import locate_cells
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
-from heatmap.sqlfiles import query_file
+from heatmap.sqlfiles import execute_file, query_file
 from heatmap.taxonomy import Taxonomy
 from pipelines.settings import RunSettings
 
 
 def _score_cells(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    taxonomy: Taxonomy,
+    since: datetime | None,
 ) -> pd.DataFrame:
-    con.execute("DELETE FROM store.cell_scores")
-    frames = []
-    for window_len in WINDOW_LENGTHS:
-        inputs = query_file(
-            con,
-            "pipelines",
-            "score_inputs",
-            {
+    """Rescore the windows that end after ``since``; return the cluster candidates of all.
+
+    A window is judged only on data before its end, so a window that ended before the
+    earliest recounted one cannot have changed: its stored score stands. ``since`` is None
+    when nothing was recounted, and then nothing is rescored.
+    """
+    if since is not None:
+        for window_len in WINDOW_LENGTHS:
+            params: dict[str, object] = {
                 "window_len": window_len,
                 "spatial_types": taxonomy.spatial_codes or ["<none>"],
                 "history": settings.history,
                 "burn_in": settings.burn_in,
-            },
-        )
-        scored = settings.cell_scorer.score(inputs)
-        scored["window_len"] = window_len
-        frames.append(scored)
-    scores = pd.concat(frames, ignore_index=True)
-    con.register("scored", scores)
-    con.execute(
-        "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, issue_type, "
-        "observed, "
-        "expected, p_value, score, flagged FROM scored"
+                "since": since,
+            }
+            inputs = query_file(con, "pipelines", "score_inputs", params)
+            scored = settings.cell_scorer.score(inputs)
+            scored["window_len"] = window_len
+            execute_file(con, "pipelines", "replace_cell_scores", params)
+            con.register("scored", scored)
+            con.execute(
+                "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, issue_type, "
+                "observed, expected, p_value, score, flagged FROM scored"
+            )
+            con.unregister("scored")
+    finder = settings.cluster_finder
+    return query_file(
+        con,
+        "pipelines",
+        "cluster_candidates",
+        {"support_alpha": finder.support_alpha, "support_min_count": finder.support_min_count},
     )
-    con.unregister("scored")
-    return scores
 
 
 def _surges(
@@ -215,10 +224,14 @@ def _store_alerts(
 
 
 def detect(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy, as_of: datetime
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    taxonomy: Taxonomy,
+    as_of: datetime,
+    since: datetime | None,
 ) -> list[dict[str, Any]]:
-    """Score, cluster, link episodes and store the alerts; returns the alert rows."""
-    scores = _score_cells(con, settings, taxonomy)
+    """Score what changed since ``since``, cluster, link episodes, store the alerts."""
+    scores = _score_cells(con, settings, taxonomy, since)
     clusters = settings.cluster_finder.find(scores) if not scores.empty else pd.DataFrame()
     hotspots = link_episodes(clusters, "hotspot")
     surges = link_episodes(_surges(con, settings, clusters), "surge")

@@ -48,7 +48,7 @@ def _run_steps(
     as_of = (
         pd.Timestamp(data_until).ceil("h") if data_until is not None else pd.Timestamp(started)
     ).to_pydatetime()
-    rows = detect(con, settings, taxonomy, as_of)
+    rows = detect(con, settings, taxonomy, as_of, counted.earliest_change)
     open_alerts = sum(r["status"] in ("new", "ongoing") for r in rows)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     con.execute(

@@ -89,3 +89,11 @@ def test_status_from_the_latest_window(first: int, last: int, status: str) -> No
     as_of = T0 + timedelta(hours=10)
     hour = timedelta(hours=1)
     assert episode_status(as_of + first * hour, as_of + last * hour, as_of, hour) == status
+
+
+def test_a_cluster_bridging_two_episodes_merges_them() -> None:
+    """Two separate hotspots that a third cluster touches become one episode."""
+    left, right = h3.grid_ring(A, 1)[0], h3.grid_ring(A, 1)[3]  # opposite neighbours of A
+    assert not h3.are_neighbor_cells(left, right)
+    episodes = _link([_cluster(left, 0), _cluster(right, 0), _cluster(A, 1)])
+    assert len(episodes) == 1 and len(episodes[0].rows) == 3

@@ -2,7 +2,7 @@
 -- Grain: (cell, window_start, issue_type) for one window length.
 -- Inputs: store.cell_counts. Parameters: $window_len ('1h' | '1d'), $spatial_types (list),
 -- $history (INTERVAL: how far back the baseline looks), $burn_in (INTERVAL: minimum history
--- before a window is judged).
+-- before a window is judged), $since (only windows ending after it are returned).
 -- No look-ahead: every *_hist column sums strictly earlier windows; city_now is the window's
 -- own citywide total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
 WITH counts AS (
@@ -38,7 +38,7 @@ parent_hist AS (
     FROM parent_series
 ),
 city_series AS (
-    SELECT window_start, issue_type, sum(n) AS city_now, count(*) AS active_cells
+    SELECT window_start, issue_type, sum(n) AS city_now
     FROM counts
     GROUP BY ALL
 ),
@@ -51,8 +51,20 @@ city_hist AS (
         ) - city_now AS city_hist
     FROM city_series
 ),
+active_series AS (
+    SELECT
+        window_start, issue_type,
+        count(DISTINCT cell) OVER (
+            PARTITION BY issue_type ORDER BY window_start
+            RANGE BETWEEN $history PRECEDING AND CURRENT ROW
+        ) AS active_cells
+    FROM counts
+),
 active AS (
-    SELECT issue_type, count(DISTINCT cell) AS active_cells FROM counts GROUP BY ALL
+    -- cells with any complaint of the type over the baseline period up to this window
+    SELECT window_start, issue_type, max(active_cells) AS active_cells
+    FROM active_series
+    GROUP BY ALL
 )
 SELECT
     c.cell,
@@ -70,7 +82,11 @@ JOIN parent_hist AS p
    AND p.window_start = c.window_start
    AND p.issue_type = c.issue_type
 JOIN city_hist AS t ON t.window_start = c.window_start AND t.issue_type = c.issue_type
-JOIN active AS a ON a.issue_type = c.issue_type
+JOIN active AS a ON a.window_start = c.window_start AND a.issue_type = c.issue_type
 CROSS JOIN data_start AS d
 WHERE c.window_start >= d.first_window + $burn_in
+  AND c.window_start >= CASE $window_len
+      WHEN '1d' THEN date_trunc('day', $since)
+      ELSE date_trunc('hour', $since)
+  END
 ORDER BY c.window_start, c.issue_type, c.cell;

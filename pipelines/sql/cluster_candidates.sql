@@ -1,0 +1,8 @@
+-- cluster_candidates: the scored cells that can be part of a cluster: flagged ones, and the
+-- elevated ones that may join a flagged neighbour.
+-- Grain: (cell, window_len, window_start, issue_type). Inputs: store.cell_scores.
+-- Parameters: $support_alpha, $support_min_count (heatmap.clusters.ClusterFinder).
+SELECT cell, window_start, window_len, issue_type, observed, expected, p_value, score, flagged
+FROM store.cell_scores
+WHERE flagged OR (p_value < $support_alpha AND observed >= $support_min_count)
+ORDER BY window_len, window_start, issue_type, cell;
