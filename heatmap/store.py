@@ -117,7 +117,7 @@ def _prune(home: Home, keep: Path) -> None:
     for old in snapshots[:-SNAPSHOTS_KEPT]:
         if old != keep:
             old.unlink(missing_ok=True)
-    for leftover in home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.partial"):
+    for leftover in home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.partial*"):
         leftover.unlink(missing_ok=True)
 
 
