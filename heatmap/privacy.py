@@ -49,6 +49,16 @@ def customer_mask_sql(normalised: str) -> str:
     )
 
 
+def customer_columns_sql(value: str) -> tuple[str, str]:
+    """SQL for ``(customer_hash, customer_masked)`` of a raw customer value ``value``.
+
+    Both expressions repeat the normalisation; DuckDB evaluates a repeated subexpression of a
+    projection once. Binds ``$hmac_ipad`` and ``$hmac_opad``.
+    """
+    normalised = normalised_customer_sql(value)
+    return customer_hash_sql(normalised), customer_mask_sql(normalised)
+
+
 def customer_hash(value: str, key: bytes) -> str:
     """The keyed hash of one already-normalised value (the reference the SQL is tested against).
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -12,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heatmap import coords
 from heatmap.errors import InputFileError
@@ -203,9 +209,10 @@ def test_a_missing_mapped_column_names_the_file_the_column_and_the_fix(
         ("a.xlsx", b"x", "unknown file type"),
         ("missing.csv", None, "no such file"),
         ("bad.parquet", b"not parquet at all", "cannot be read as parquet"),
-        ("bad.csv", b"\xff\xfe\x00garbage\x81\x00\xff", "not valid gb18030"),
+        ("bad.csv", b"\x81\x30garbage\x81\x00\xff", "not valid gb18030"),
+        ("bad16.csv", b"\xff\xfe\x00\xd8garbage", "not valid utf-16"),
     ],
-    ids=["extension", "missing", "corrupt-parquet", "undecodable-text"],
+    ids=["extension", "missing", "corrupt-parquet", "undecodable-text", "undecodable-utf16"],
 )
 def test_file_level_problems_are_one_clear_error(
     home: Home, tmp_path: Path, name: str, content: bytes | None, message: str
@@ -217,3 +224,394 @@ def test_file_level_problems_are_one_clear_error(
         _ingest(home, path)
     with duckdb.connect(str(home.store_path)) as con:  # a failed file leaves no partial batch
         assert con.execute("SELECT count(*) FROM store.batches").fetchone() == (0,)
+
+
+# --- the bad-row corpus -----------------------------------------------------------------------
+CORPUS = Path(__file__).with_name("ingest_corpus")
+
+
+def _quarantine_rows(home: Home) -> list[tuple[int, str, str | None, dict]]:
+    with duckdb.connect(str(home.store_path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT source_row, reason, detail, raw FROM store.quarantine ORDER BY source_row"
+        ).fetchall()
+    return [(r[0], r[1], r[2], json.loads(r[3]) if r[3] else {}) for r in rows]
+
+
+def test_every_bad_row_of_the_corpus_gets_its_reason(home: Home) -> None:
+    mapping = load_mapping(CORPUS / "bad_rows.toml")
+    summary, rows, _ = _ingest(home, CORPUS / "bad_rows.csv", mapping)
+    quarantined = _quarantine_rows(home)
+    # Each row says what should happen to it in its text column ("expect: <reason>"); the last
+    # two rows are broken in their structure and cannot say it.
+    expected = {
+        row: raw["text"].removeprefix("expect: ").split("\n")[0]
+        for row, _, _, raw in quarantined
+        if raw.get("text")
+    }
+    assert {row: reason for row, reason, _, _ in quarantined if row in expected} == expected
+    assert [(row, reason) for row, reason, _, raw in quarantined if not raw.get("text")] == [
+        (33, "too_many_fields"),
+        (34, "too_few_fields"),
+    ]
+    assert (summary.rows_read, summary.accepted, summary.quarantined, summary.duplicates) == (
+        34,
+        9,
+        24,
+        1,
+    )
+    assert summary.repaired == {"swapped_coordinates": 1}
+    assert summary.geocoded == {"locality": 1}
+    assert sum(summary.quarantine_reasons.values()) == summary.quarantined
+    assert all(raw for _, _, _, raw in quarantined)  # the row as read is kept for every one
+    by_id = {r[0]: r for r in rows}
+    assert by_id["ok-spaces"][6] == by_id["ok-plain"][6]  # stray spaces do not split a customer
+    for repaired in ("ok-wkt", "ok-pair", "ok-swapped"):
+        assert by_id[repaired][3:5] == (39.9087, 116.3975)
+
+
+def test_the_bad_rows_say_what_to_fix(home: Home) -> None:
+    _ingest(home, CORPUS / "bad_rows.csv", load_mapping(CORPUS / "bad_rows.toml"))
+    details = {reason: detail for _, reason, detail, _ in _quarantine_rows(home)}
+    assert "set [source] timestamp_format" in details["unparseable_reported_at"]
+    assert "4 of the header's 9 fields" in details["too_few_fields"]
+    assert "service_area" in details["outside_service_area"]
+
+
+# --- formats and text -------------------------------------------------------------------------
+def test_crlf_quoted_newlines_and_a_truncated_last_line(home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(
+        b"complaint_id,reported_at,issue_type,lat,lon,text\r\n"
+        b'q1,2026-11-01 08:00:00,fibre_loss,39.9,116.4,"line one\r\nline two, ""quoted"""\r\n'
+        b"q2,2026-11-01 08:00:00,fibre_loss,39.9,116.4,short\r\n"
+        b"q3,2026-11-01 08:00:00,fibre_lo"
+    )
+    summary, rows, quarantine = _ingest(home, path)
+    assert (summary.rows_read, summary.accepted, summary.quarantined) == (3, 2, 1)
+    assert [r[0] for r in quarantine] == ["too_few_fields"]
+    with duckdb.connect(str(home.store_path), read_only=True) as con:
+        text = con.execute("SELECT text FROM store.complaints WHERE complaint_id = 'q1'").fetchone()
+    assert text == ('line one\r\nline two, "quoted"',)
+
+
+def test_header_names_with_stray_spaces_still_match(home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "spaces.csv"
+    path.write_text(
+        " complaint_id , reported_at,issue_type ,lat, lon\n a1 ,2026-11-01 08:00:00,x,39.9,116.4\n",
+        encoding="utf-8",
+    )
+    summary, rows, _ = _ingest(home, path)
+    assert summary.accepted == 1 and rows[0][0] == "a1"
+
+
+@pytest.mark.parametrize(
+    "name,delimiter,mapping_text",
+    [("tab.tsv", "\t", ""), ("semi.csv", ";", '[source]\ndelimiter = ";"\n')],
+    ids=["tab-separated", "semicolon-declared"],
+)
+def test_other_delimiters(
+    home: Home, tmp_path: Path, name: str, delimiter: str, mapping_text: str
+) -> None:
+    fields = [HEADER.split(",")[:5], ["t1", "2026-11-01 08:00", "x", "39,9", "116.4"]]
+    path = tmp_path / name
+    path.write_text("\n".join(delimiter.join(f) for f in fields) + "\n", encoding="utf-8")
+    mapping = Mapping()
+    if mapping_text:
+        (tmp_path / "m.toml").write_text(mapping_text, encoding="utf-8")
+        mapping = load_mapping(tmp_path / "m.toml")
+    summary, _, quarantine = _ingest(home, path, mapping)
+    assert summary.rows_read == 1
+    assert summary.accepted + len(quarantine) == 1  # 39,9 is not a number: quarantined, not lost
+
+
+def test_json_lines_with_broken_lines_account_for_every_line(home: Home, tmp_path: Path) -> None:
+    good = {"complaint_id": "j1", "reported_at": "2026-11-01 08:00:00", "issue_type": "x"}
+    lines = [
+        json.dumps({**good, "lat": 39.9, "lon": 116.4}),
+        "",
+        "[1, 2]",
+        json.dumps({**good, "complaint_id": "j2", "lat": "39.9", "lon": "116.4"}),
+        '{"complaint_id": "j3", "reported_at": "2026-11',
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    summary, rows, quarantine = _ingest(home, path)
+    assert (summary.rows_read, summary.accepted) == (4, 2)  # the blank line is not a row
+    assert [r[0] for r in quarantine] == ["malformed_json", "malformed_json"]
+
+
+def test_a_json_array_file_and_typed_parquet_columns(home: Home, tmp_path: Path) -> None:
+    record = {"complaint_id": "a1", "reported_at": "2026-11-01 08:00:00", "issue_type": "x"}
+    array = tmp_path / "a.json"
+    array.write_text(json.dumps([{**record, "lat": 39.9, "lon": 116.4}]), encoding="utf-8")
+    typed = pa.table(
+        {
+            "complaint_id": ["p1"],
+            "reported_at": pa.array([datetime(2026, 11, 1, 0, 0, tzinfo=UTC)]),
+            "issue_type": ["x"],
+            "lat": [39.9],
+            "lon": [116.4],
+        }
+    )
+    pq.write_table(typed, tmp_path / "typed.parquet")
+    assert _ingest(home, array)[0].accepted == 1
+    summary, rows, _ = _ingest(home, tmp_path / "typed.parquet")
+    assert summary.accepted == 1
+    assert rows[-1][1] == datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # an instant stays the instant
+
+
+def test_auto_encoding_finds_gbk_after_the_first_mebibyte(home: Home, tmp_path: Path) -> None:
+    ascii_rows = [f"a{i},2026-11-01 08:00:00,fibre_loss,39.9,116.4" for i in range(30_000)]
+    path = write_csv(
+        tmp_path / "late.csv",
+        "complaint_id,reported_at,issue_type,lat,lon",
+        [*ascii_rows, "zh,2026-11-01 08:00:00,宽带光衰,39.9,116.4"],
+        encoding="gbk",
+    )
+    assert path.stat().st_size > (1 << 20)
+    summary, rows, _ = _ingest(home, path)
+    assert summary.accepted == 30_001
+    assert not list(home.work_dir.iterdir())  # the transcoded copy is removed
+
+
+# --- positions --------------------------------------------------------------------------------
+def test_swaps_are_repaired_only_when_the_service_area_makes_them_certain(
+    home: Home, tmp_path: Path
+) -> None:
+    rows = ["s1,2026-11-01 08:00:00,x,116.4,39.9,,"]  # latitude 116.4 is impossible
+    path = write_csv(tmp_path / "swap.csv", HEADER, rows)
+    _, _, quarantine = _ingest(home, path)
+    assert [r[0] for r in quarantine] == ["swapped_coordinates"]
+    area = tmp_path / "area.toml"
+    area.write_text("[source]\nservice_area = [115.4, 39.4, 117.5, 41.1]\n", encoding="utf-8")
+    summary, stored, _ = _ingest(Home(tmp_path / "other").ensure(), path, load_mapping(area))
+    assert summary.repaired == {"swapped_coordinates": 1}
+    assert stored[0][3:5] == (39.9, 116.4)
+
+
+def test_geocoded_rows_store_their_precision_district_and_a_coarse_cell(
+    home: Home, tmp_path: Path
+) -> None:
+    header = "complaint_id,reported_at,issue_type,address"
+    rows = [
+        "g1,2026-11-01 08:00:00,x,北京市丰台区卢沟桥街道程庄南里10号楼3单元",
+        "g2,2026-11-01 08:00:00,x,北京市密云县",
+        "g3,2026-11-01 08:00:00,x,客户未提供",
+    ]
+    summary, _, quarantine = _ingest(home, write_csv(tmp_path / "g.csv", header, rows))
+    assert summary.geocoded == {"point": 1, "district": 1}
+    assert [r[0] for r in quarantine] == ["address_not_found"]
+    with duckdb.connect(str(home.store_path), read_only=True) as con:
+        stored = con.execute(
+            "SELECT complaint_id, precision, resolution, district, cell FROM store.complaints "
+            "ORDER BY complaint_id"
+        ).fetchall()
+    assert [s[:4] for s in stored] == [
+        ("g1", "point", 8, "丰台区"),
+        ("g2", "district", 5, "密云区"),
+    ]
+    assert h3.get_resolution(h3.int_to_str(stored[1][4])) == 5  # never in a res-8 cell
+
+
+def test_a_row_quarantined_first_does_not_make_its_corrected_repeat_a_duplicate(
+    home: Home, tmp_path: Path
+) -> None:
+    rows = ["d1,2026-11-01 08:00:00,x,abc,116.4,,", "d1,2026-11-01 08:00:00,x,39.9,116.4,,"]
+    summary, _, _ = _ingest(home, write_csv(tmp_path / "d.csv", HEADER, rows))
+    assert (summary.accepted, summary.quarantined, summary.duplicates) == (1, 1, 0)
+
+
+def test_repeat_callers_are_flagged_within_30_days(home: Home, tmp_path: Path) -> None:
+    rows = [
+        "r1,2026-10-01 08:00:00,x,39.9,116.4,13912344220,",
+        "r2,2026-10-20 08:00:00,x,39.9,116.4,+86 139 1234 4220,",
+        "r3,2026-11-20 08:00:00,x,39.9,116.4,13912344220,",  # 31 days on
+    ]
+    _ingest(home, write_csv(tmp_path / "r.csv", HEADER, rows))
+    with duckdb.connect(str(home.store_path), read_only=True) as con:
+        flags = con.execute(
+            "SELECT complaint_id, is_repeat, customer_masked FROM complaints ORDER BY 1"
+        ).fetchall()
+    assert flags == [
+        ("r1", False, "139****4220"),
+        ("r2", True, "139****4220"),
+        ("r3", False, "139****4220"),
+    ]
+
+
+# --- file-level errors ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("empty.csv", b"", "is empty"),
+        ("cut.csv.gz", gzip.compress(b"complaint_id,reported_at\n" * 2000)[:-40], "gzip"),
+        ("plain.csv.gz", b"complaint_id\n1\n", "not a readable gzip file"),
+        ("nopos.csv", b"complaint_id,reported_at,issue_type\n1,2,3\n", "no position columns"),
+        ("halfpos.csv", b"complaint_id,reported_at,issue_type,lat\n1,2,3,4\n", "'lon'"),
+        ("bad.json", b'[{"complaint_id": 1', "cannot be read as a JSON array"),
+    ],
+    ids=["empty", "truncated-gzip", "not-gzip", "no-position", "half-position", "broken-json"],
+)
+def test_more_file_level_problems_are_one_clear_line(
+    home: Home, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message) as caught:
+        _ingest(home, path)
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
+
+
+def test_a_folder_or_a_declared_wrong_encoding_is_named(home: Home, tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="is a folder"):
+        _ingest(home, tmp_path)
+    path = write_csv(tmp_path / "gbk.csv", HEADER, GOOD, encoding="gbk")
+    declared = tmp_path / "utf8.toml"
+    declared.write_text('[source]\nencoding = "utf-8"\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"not valid utf-8 text at line 2; set \[source\]"):
+        _ingest(home, path, load_mapping(declared))
+
+
+def test_a_header_only_file_reads_zero_rows(home: Home, tmp_path: Path) -> None:
+    summary, _, _ = _ingest(home, write_csv(tmp_path / "h.csv", HEADER, []))
+    assert (summary.rows_read, summary.accepted) == (0, 0)
+
+
+def test_progress_is_reported_by_phase(home: Home, tmp_path: Path) -> None:
+    phases: list[str] = []
+    with open_writer(home, "Asia/Shanghai") as con:
+        ingest_file(
+            con,
+            write_csv(tmp_path / "a.csv", HEADER, GOOD),
+            Mapping(),
+            default_taxonomy(),
+            b"k",
+            home.work_dir,
+            lambda phase, _: phases.append(phase),
+        )
+    assert list(dict.fromkeys(phases)) == ["reading", "placing", "storing"]
+
+
+# --- Chinese exports whose true positions are known --------------------------------------------
+# Published (WGS-84, GCJ-02, BD-09) triples, as (lon, lat), of hujiulong/gcoord
+# @ fedbaa105f198d5afc23fec2d60c0a0df32ef663, test/fixtures/china-cities.json: independent of
+# our converters. Their GCJ-02
+# values are a map provider's answers, ~0.6 m from the public formula (see tests/test_coords.py).
+KNOWN_POSITIONS = {
+    "驻马店": ((114.0164322, 33.0133556), (114.022306, 33.0115324), (114.0287781, 33.0176697)),
+    "那曲": ((92.0499619, 31.4784436), (92.0512438, 31.4762063), (92.0576832, 31.4824421)),
+    "阿克苏": ((80.2584377, 41.1677969), (80.2606106, 41.1687815), (80.2670534, 41.1749125)),
+    "深圳福田": ((114.0527534, 22.5458236), (114.0578659, 22.5431014), (114.064418, 22.5487584)),
+    "拉萨": ((91.1706414, 29.655277), (91.1721167, 29.6524954), (91.1786184, 29.6585294)),
+    "鹤岗": ((130.2901208, 47.3474834), (130.2979644, 47.3499192), (130.3043975, 47.3560741)),
+    "沈阳": ((123.4253306, 41.8032629), (123.4314787, 41.8057023), (123.438095, 41.8114013)),
+}
+EXPORT_MAPPING = """
+[source]
+encoding = "auto"
+crs = "{crs}"
+timestamp_format = "%Y年%m月%d日 %H:%M:%S"
+
+[columns]
+complaint_id = "工单编号"
+reported_at = "受理时间"
+issue_type = "投诉类型"
+lat = "纬度"
+lon = "经度"
+address = "投诉地址"
+customer = "主叫号码"
+"""
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+@pytest.mark.parametrize("crs", ["gcj02", "bd09"])
+def test_chinese_exports_land_within_two_metres_of_the_truth(
+    home: Home, tmp_path: Path, encoding: str, crs: str
+) -> None:
+    column = {"gcj02": 1, "bd09": 2}[crs]
+    rows = []
+    for i, (city, points) in enumerate(KNOWN_POSITIONS.items()):
+        lon, lat = points[column]
+        # GB18030 also carries characters GBK lacks (䶮, in CJK extension A), as names do.
+        place = f"{city}市某路{i}号" + ("䶮" if encoding == "gb18030" else "")
+        rows.append(f"T{i},2026年11月01日 08:00:00,宽带光衰,{lat},{lon},{place},13912344220")
+    path = write_csv(
+        tmp_path / f"{encoding}.csv",
+        "工单编号,受理时间,投诉类型,纬度,经度,投诉地址,主叫号码",
+        rows,
+        encoding=encoding,
+    )
+    (tmp_path / "m.toml").write_text(EXPORT_MAPPING.format(crs=crs), encoding="utf-8")
+    summary, stored, _ = _ingest(home, path, load_mapping(tmp_path / "m.toml"))
+    assert (summary.rows_read, summary.accepted) == (len(KNOWN_POSITIONS), len(KNOWN_POSITIONS))
+    for (_, _, _, lat, lon, *_), (wgs_lon, wgs_lat) in zip(
+        stored, [p[0] for p in KNOWN_POSITIONS.values()], strict=True
+    ):
+        assert h3.great_circle_distance((lat, lon), (wgs_lat, wgs_lon), unit="m") < 2.0
+    with duckdb.connect(str(home.store_path), read_only=True) as con:
+        addresses = [r[0] for r in con.execute("SELECT address FROM store.complaints").fetchall()]
+    assert addresses[0].startswith("驻马店市") and (encoding == "gbk") != addresses[0].endswith(
+        "䶮"
+    )
+
+
+# --- property: any rows of any text are accounted for -----------------------------------------
+_PLAUSIBLE = st.sampled_from(
+    ["", " ", "39.9", "116.4", "-71.06", "NaN", "inf", "0", "1e3", "POINT (116.4 39.9)",
+     "(39.9, 116.4)", "2026-11-01 08:00:00", "2026-02-30 08:00", "宽带光衰", "北京市朝阳区",
+     "13912344220", "A", "\"quoted\"", "a,b", "x\ny", "\r\n"]
+)  # fmt: skip
+_FIELD = st.one_of(
+    _PLAUSIBLE,
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from('\n\t,";'), max_size=12
+    ),
+    st.floats().map(repr),
+)
+_COLUMNS = ["complaint_id", "reported_at", "issue_type", "lat", "lon", "address", "customer"]
+
+
+@pytest.fixture(scope="module")
+def shared_writer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Home, duckdb.DuckDBPyConnection]]:
+    """One store for many small property-test files (opening a store is the slow part)."""
+    home = Home(tmp_path_factory.mktemp("shared") / "home").ensure()
+    with open_writer(home, "Asia/Shanghai") as con:
+        yield home, con
+
+
+@given(rows=st.lists(st.tuples(*[_FIELD] * len(_COLUMNS)), min_size=1, max_size=12))
+@settings(max_examples=30, deadline=None)
+def test_any_rows_of_any_text_are_accounted_for_without_a_traceback(
+    shared_writer: tuple[Home, duckdb.DuckDBPyConnection], rows: list[tuple[str, ...]]
+) -> None:
+    home, con = shared_writer
+    path = home.root / f"any-{uuid.uuid4().hex}.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(_COLUMNS)
+        writer.writerows(rows)
+    summary = ingest_file(con, path, Mapping(), default_taxonomy(), b"k", home.work_dir)
+    assert summary.rows_read == len(rows)
+    assert summary.accepted + summary.quarantined + summary.duplicates == len(rows)
+    batch = {"batch": summary.batch_id}
+    stored = con.execute(
+        "SELECT lat, lon FROM store.complaints WHERE batch_id = $batch", batch
+    ).fetchall()
+    reasons = con.execute(
+        "SELECT reason FROM store.quarantine WHERE batch_id = $batch", batch
+    ).fetchall()
+    assert len(stored) == summary.accepted and len(reasons) == summary.quarantined
+    assert all(reason for (reason,) in reasons)
+    for lat, lon in stored:
+        assert abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0, 0)
+
+
+def test_excel_unicode_text_utf16_is_read(home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "excel.txt"
+    text = "\n".join([HEADER, *GOOD]).replace(",", "\t") + "\n"
+    path.write_bytes(text.encode("utf-16"))  # with its BOM, as Excel writes it
+    summary, rows, _ = _ingest(home, path)
+    assert summary.accepted == 3 and rows[0][2] == "fibre_loss"

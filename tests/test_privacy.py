@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heatmap.privacy import (
+    customer_columns_sql,
     customer_hash,
     customer_hash_sql,
     customer_mask_sql,
@@ -68,3 +69,15 @@ def test_hash_depends_on_the_key_and_long_keys_work() -> None:
 def test_empty_customer_stays_null() -> None:
     assert _sql("") == (None, None, None)
     assert _sql(None) == (None, None, None)
+
+
+def test_the_staging_columns_are_the_hash_and_mask_of_the_normalised_value() -> None:
+    con = duckdb.connect()
+    inner, outer = hmac_pads(KEY)
+    hashed, masked = customer_columns_sql("$value")
+    row = con.execute(
+        f"SELECT {hashed}, {masked}",
+        {"value": "+86 139-1234-4220", "hmac_ipad": inner, "hmac_opad": outer},
+    ).fetchone()
+    con.close()
+    assert row == (customer_hash("13912344220", KEY), "139****4220")

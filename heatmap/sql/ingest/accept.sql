@@ -1,41 +1,75 @@
--- Moves one validated batch into the store: accepted rows into store.complaints, the rest into
--- store.quarantine; duplicates (an id already stored, or seen earlier in the batch) are counted
--- but stored nowhere.
--- Grain: one row per source row of the batch.
--- Inputs: temp tables validated and gridded (source_row, lat, lon in WGS-84, cell).
+-- Moves one validated, positioned batch into the store: accepted rows into store.complaints,
+-- the rest into store.quarantine; duplicates (an id already stored, or seen earlier in the
+-- batch among rows that pass every check) are counted but stored nowhere.
+-- Grain: one row per source row of the batch (positioned.row_index = validated.rowid).
+-- Inputs: temp table validated (heatmap/sql/ingest/validate.sql) and the registered Arrow
+-- table positioned (heatmap.positions: row_index, WGS-84 lat/lon, cell, resolution,
+-- precision, position_source, district, reason, detail), store.complaints.
 -- Parameters: $batch_id, $source_file, $source_crs.
-CREATE OR REPLACE TEMP TABLE outcome AS
-WITH joined AS (
-    SELECT
-        v.*,
-        g.lat AS wgs_lat,
-        g.lon AS wgs_lon,
-        g.cell,
-        row_number() OVER (PARTITION BY v.complaint_id ORDER BY v.source_row) AS id_rank
+CREATE OR REPLACE TEMP TABLE duplicate_rows AS
+WITH passing AS (
+    SELECT v.rowid AS row_index, v.complaint_id
     FROM validated AS v
-    LEFT JOIN gridded AS g ON g.source_row = v.source_row
+    JOIN positioned AS p ON p.row_index = v.rowid
+    WHERE v.reason IS NULL AND p.reason IS NULL
+),
+repeated AS (
+    SELECT complaint_id FROM passing GROUP BY complaint_id HAVING count(*) > 1
+),
+later_in_batch AS (
+    SELECT row_index
+    FROM (
+        SELECT
+            row_index,
+            row_number() OVER (PARTITION BY complaint_id ORDER BY row_index) AS id_rank
+        FROM passing
+        WHERE complaint_id IN (SELECT complaint_id FROM repeated)
+    )
+    WHERE id_rank > 1
+),
+stored_before AS (
+    SELECT row_index
+    FROM passing
+    WHERE complaint_id IN (SELECT complaint_id FROM store.complaints)
 )
-SELECT
-    j.*,
-    CASE
-        WHEN j.reason IS NOT NULL THEN 'quarantined'
-        WHEN j.id_rank > 1 THEN 'duplicate'
-        WHEN EXISTS (SELECT 1 FROM store.complaints AS c WHERE c.complaint_id = j.complaint_id)
-            THEN 'duplicate'
-        ELSE 'accepted'
-    END AS outcome
-FROM joined AS j;
+SELECT row_index FROM later_in_batch
+UNION
+SELECT row_index FROM stored_before;
 
-INSERT INTO store.complaints
+INSERT INTO store.complaints BY NAME
 SELECT
-    complaint_id, reported_at, issue_type, wgs_lat, wgs_lon, cell, 'point',
-    customer_hash, customer_masked, channel, severity, text, address,
-    $source_crs, $batch_id, source_row
-FROM outcome
-WHERE outcome = 'accepted'
-ORDER BY reported_at;
+    v.complaint_id,
+    v.reported_at,
+    v.issue_type,
+    p.lat,
+    p.lon,
+    p.cell,
+    p.resolution,
+    CAST(p.precision AS VARCHAR) AS precision,
+    CAST(p.position_source AS VARCHAR) AS position_source,
+    CAST(p.district AS VARCHAR) AS district,
+    v.customer_hash,
+    v.customer_masked,
+    v.channel,
+    v.severity,
+    v.text,
+    v.address,
+    $source_crs AS source_crs,
+    $batch_id AS batch_id,
+    v.rowid + 1 AS source_row
+FROM validated AS v
+JOIN positioned AS p ON p.row_index = v.rowid
+WHERE v.reason IS NULL AND p.reason IS NULL
+  AND v.rowid NOT IN (SELECT row_index FROM duplicate_rows);
 
-INSERT INTO store.quarantine
-SELECT $batch_id, $source_file, source_row, reason, NULL, raw
-FROM outcome
-WHERE outcome = 'quarantined';
+INSERT INTO store.quarantine BY NAME
+SELECT
+    $batch_id AS batch_id,
+    $source_file AS source_file,
+    v.rowid + 1 AS source_row,
+    coalesce(v.reason, CAST(p.reason AS VARCHAR)) AS reason,
+    coalesce(v.detail, CAST(p.detail AS VARCHAR)) AS detail,
+    v.raw
+FROM validated AS v
+JOIN positioned AS p ON p.row_index = v.rowid
+WHERE v.reason IS NOT NULL OR p.reason IS NOT NULL;

@@ -2,7 +2,10 @@
 -- Grain: one row per complaint_id.
 -- Inputs: store.complaints, store.placeholder_points, store.cells.
 -- is_repeat: the same customer (by keyed hash) complained before, within 30 days (复燃).
--- precision 'placeholder': the point is a known pile-up coordinate and is not counted in a cell.
+-- precision 'placeholder': a source point at a known pile-up coordinate, not counted in a cell.
+-- Only 'point' rows are counted in their resolution-8 cell; coarser geocodes (locality,
+-- subdistrict, district) carry a cell of their own, coarser resolution.
+-- district: the one the geocoder named, else that of the cell's centre.
 CREATE OR REPLACE VIEW complaints AS
 WITH ordered AS (
     SELECT
@@ -19,8 +22,11 @@ SELECT
     o.lon,
     o.cell,
     lower(hex(o.cell)) AS cell_h3,
-    CASE WHEN p.lat IS NOT NULL THEN 'placeholder' ELSE o.precision END AS precision,
-    cl.district,
+    o.resolution,
+    CASE WHEN o.precision = 'point' AND p.lat IS NOT NULL THEN 'placeholder' ELSE o.precision END
+        AS precision,
+    o.position_source,
+    coalesce(o.district, cl.district) AS district,
     o.customer_hash,
     o.customer_masked,
     coalesce(o.customer_hash IS NOT NULL AND o.reported_at - o.previous_at <= INTERVAL 30 DAYS, false)
@@ -33,5 +39,6 @@ SELECT
     o.batch_id,
     o.source_row
 FROM ordered AS o
-LEFT JOIN store.placeholder_points AS p ON o.lat = p.lat AND o.lon = p.lon
+LEFT JOIN store.placeholder_points AS p
+    ON o.lat = p.lat AND o.lon = p.lon AND o.position_source <> 'geocoded'
 LEFT JOIN store.cells AS cl ON o.cell = cl.cell;
