@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOME_DIR ?= heatmap_data
 PORT   ?= 8501
 
-.PHONY: demo test lint bench scenario clean
+.PHONY: demo test lint bench scenario clean browser-deps java
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,32 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/heatmap --home $(HOME_DIR) demo --port $(PORT)
 
+## browser-deps: Debian's Chromium and CJK fonts for the browser test, installed only when missing
+BROWSER_DEBS := chromium fonts-noto-cjk
+browser-deps:
+	@missing=$$(for deb in $(BROWSER_DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$deb 2>/dev/null | grep -q '^install ok installed' || echo $$deb; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## java: Debian's Java 17 for the Spark engine's test, installed only when no java is on the PATH
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "installing openjdk-17-jre-headless"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo mkdir -p /usr/share/man/man1 && \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+			openjdk-17-jre-headless; \
+	fi
+
 ## test: lint, type-check and run every test
-test: $(STAMP)
+test: $(STAMP) browser-deps java
 	$(BIN)/ruff check heatmap pipelines dashboards geo_fixtures tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest

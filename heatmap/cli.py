@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from enum import StrEnum
@@ -75,14 +76,21 @@ def ingest(
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Read, validate, grid and store complaint files; every row is accounted for."""
-    from pipelines.ingest import ingest_paths
+    """Read, validate, geocode, grid and store complaint files; every row is accounted for.
+
+    Without --json a progress bar runs on stderr for each file, then a readable summary; with
+    --json, one object: the contract's keys, plus ``repaired`` and ``geocoded`` counts.
+    """
+    from pipelines.ingest import ingest_paths, total_extras
 
     summaries = ingest_paths(
         _home(home), paths, mapping, engine_timezone(), show_progress=not as_json
     )
     if as_json:
-        totals = summaries[0] if len(summaries) == 1 else _sum_summaries(summaries)
+        if len(summaries) == 1:
+            totals = summaries[0]
+        else:
+            totals = {**_sum_summaries(summaries), **total_extras(summaries)}
         typer.echo(json.dumps(totals, ensure_ascii=False))
 
 
@@ -109,6 +117,13 @@ WebhookOption = Annotated[
 @app.command()
 def run(
     engine: Annotated[Engine, typer.Option("--engine", help="Aggregation engine.")] = Engine.duckdb,
+    spark_master: Annotated[
+        str,
+        typer.Option(
+            "--spark-master",
+            help="Spark master for --engine spark: local[*], local[2], spark://host:7077, yarn.",
+        ),
+    ] = "local[*]",
     webhook: WebhookOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
@@ -117,10 +132,14 @@ def run(
     from pipelines.notify import notify
     from pipelines.run import run_pipeline
 
-    if engine is Engine.spark:
-        raise HeatmapError("the spark engine is not available in this version; use --engine duckdb")
     chosen = _home(home)
-    summary = run_pipeline(chosen, engine_timezone(), chosen.taxonomy())
+    summary = run_pipeline(
+        chosen,
+        engine_timezone(),
+        chosen.taxonomy(),
+        engine=engine.value,
+        spark_master=spark_master,
+    )
     if webhook:
         summary["notified"] = notify(chosen, webhook, engine_timezone())
     if as_json:
@@ -190,12 +209,25 @@ def serve_dashboard(home: Home, port: int) -> None:
         "false",
         "--global.developmentMode",
         "false",
+        # a wall screen: dark, no developer menu, no file watching
+        "--theme.base",
+        "dark",
+        "--client.toolbarMode",
+        "viewer",
+        "--server.fileWatcherType",
+        "none",
     ]
     err.print(f"dashboard on http://localhost:{port} (Ctrl+C to stop)")
+    server = subprocess.Popen(command, env=env)
+    # A service manager (or a test) stops us with SIGTERM: pass it on, never orphan the server.
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        subprocess.run(command, env=env, check=False)
+        server.wait()
     except KeyboardInterrupt:
-        pass
+        server.terminate()
+        server.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command()
