@@ -8,6 +8,7 @@ until this one is complete, and a run killed part-way changes nothing. The steps
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,21 +18,31 @@ import pandas as pd
 from heatmap.home import Home
 from heatmap.store import open_writer, publish
 from heatmap.taxonomy import Taxonomy
-from pipelines.aggregate import aggregate
+from pipelines.aggregate import AggregateSummary, aggregate
 from pipelines.detect import detect
 from pipelines.settings import RunSettings
 
 
 def run_pipeline(
-    home: Home, timezone: str, taxonomy: Taxonomy, settings: RunSettings | None = None
+    home: Home,
+    timezone: str,
+    taxonomy: Taxonomy,
+    settings: RunSettings | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[*]",
 ) -> dict[str, Any]:
-    """Run every step on the store of ``home`` and publish; returns the run summary."""
+    """Run every step on the store of ``home`` and publish; returns the run summary.
+
+    ``engine`` counts: "duckdb" (incrementally, in the store) or "spark" (a full recount from
+    the Parquet lake, on ``spark_master``; see docs/SPARK.md). Both leave the same counts.
+    """
     settings = settings or RunSettings()
+    count = _counter(engine, settings, home, timezone, spark_master)
     started = datetime.now(UTC)
     with open_writer(home, timezone) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            summary = _run_steps(con, settings, taxonomy, started)
+            summary = _run_steps(con, settings, taxonomy, started, count, engine)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -40,10 +51,27 @@ def run_pipeline(
     return summary
 
 
+def _counter(
+    engine: str, settings: RunSettings, home: Home, timezone: str, spark_master: str
+) -> Callable[[duckdb.DuckDBPyConnection], AggregateSummary]:
+    if engine == "duckdb":
+        return lambda con: aggregate(con, settings)
+    if engine == "spark":
+        from pipelines.spark_aggregate import aggregate_on_spark
+
+        return lambda con: aggregate_on_spark(con, settings, home, timezone, spark_master)
+    raise ValueError(f"unknown engine {engine!r}: duckdb or spark")
+
+
 def _run_steps(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy, started: datetime
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    taxonomy: Taxonomy,
+    started: datetime,
+    count: Callable[[duckdb.DuckDBPyConnection], AggregateSummary],
+    engine: str,
 ) -> dict[str, Any]:
-    counted = aggregate(con, settings)
+    counted = count(con)
     data_until = counted.data_until
     as_of = (
         pd.Timestamp(data_until).ceil("h") if data_until is not None else pd.Timestamp(started)
@@ -52,9 +80,10 @@ def _run_steps(
     open_alerts = sum(r["status"] in ("new", "ongoing") for r in rows)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     con.execute(
-        "INSERT INTO store.runs VALUES ($id, 'duckdb', $started, $finished, $until, $n, $open)",
+        "INSERT INTO store.runs VALUES ($id, $engine, $started, $finished, $until, $n, $open)",
         {
             "id": run_id,
+            "engine": engine,
             "started": started,
             "finished": datetime.now(UTC),
             "until": data_until,
@@ -65,7 +94,7 @@ def _run_steps(
     kinds = pd.Series([r["kind"] for r in rows], dtype=object).value_counts().to_dict()
     return {
         "run_id": run_id,
-        "engine": "duckdb",
+        "engine": engine,
         "complaints": counted.complaints,
         "batches_aggregated": counted.batches,
         "windows_recounted": counted.touched_windows,
