@@ -50,12 +50,12 @@ def describe_machine() -> dict[str, object]:
     }
 
 
-def _git(*args: str) -> list[str]:
-    """Lines of a read-only git command in this checkout; empty when git is unavailable."""
+def _git(*args: str, cwd: Path = REPO) -> list[str]:
+    """Lines of a read-only git command in a checkout; empty when git is unavailable."""
     try:
         done = subprocess.run(
             ["git", "--no-optional-locks", *args],
-            cwd=REPO,
+            cwd=cwd,
             capture_output=True,
             text=True,
             timeout=30,
@@ -66,19 +66,23 @@ def _git(*args: str) -> list[str]:
     return done.stdout.splitlines()
 
 
-def describe_revision() -> dict[str, object]:
-    """The engine's commit and the files changed since it (results files left out).
+def describe_revision(checkout: Path = REPO) -> dict[str, object]:
+    """A checkout's commit and the files changed since it (results files left out).
 
     Several people work in one checkout; the changed files say what the figures also include.
     """
-    head = _git("rev-parse", "--short=12", "HEAD")
+    head = _git("rev-parse", "--short=12", "HEAD", cwd=checkout)
     changed = [
         path
-        for path in _git("diff", "--name-only", "HEAD")
-        + _git("ls-files", "--others", "--exclude-standard")
+        for path in _git("diff", "--name-only", "HEAD", cwd=checkout)
+        + _git("ls-files", "--others", "--exclude-standard", cwd=checkout)
         if not path.startswith("benchmarks/results/")
     ]
-    return {"commit": head[0] if head else None, "uncommitted": sorted(set(changed))}
+    return {
+        "path": str(checkout),
+        "commit": head[0] if head else None,
+        "uncommitted": sorted(set(changed)),
+    }
 
 
 def describe_run(argv: list[str]) -> dict[str, object]:

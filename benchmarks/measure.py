@@ -26,6 +26,9 @@ HASH_KEY = "benchmark-key-not-a-secret"
 # Settings a developer's shell may carry that would change what the engine does.
 ENGINE_ENV = ("HEATMAP_HOME", "HEATMAP_TAXONOMY", "HEATMAP_TIMEZONE")
 
+# Set by :func:`use_engine`: what every engine step adds to its environment.
+_ENGINE_OVERRIDE: dict[str, str] = {}
+
 Log = Callable[[str], None]
 """Where a benchmark reports progress, one line per step."""
 
@@ -91,17 +94,35 @@ def heatmap_command() -> list[str]:
     return [str(script)]
 
 
-def bench_env() -> dict[str, str]:
-    """The environment of every step: a fixed hash key and no engine overrides."""
+def use_engine(checkout: Path | None) -> None:
+    """Run every later engine step with ``PYTHONPATH=checkout`` (another checkout of the engine).
+
+    The ``heatmap`` command of this environment then imports ``heatmap`` and ``pipelines``
+    from ``checkout``: its editable install is found only after ``PYTHONPATH``. None undoes it.
+    """
+    _ENGINE_OVERRIDE.clear()
+    if checkout is not None:
+        _ENGINE_OVERRIDE["PYTHONPATH"] = str(checkout)
+
+
+def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every step: a fixed hash key and no engine overrides.
+
+    ``extra`` adds what a benchmark sets on purpose: the engine's time zone for a city, or
+    ``PYTHONPATH`` pointing at another checkout of the engine.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ENGINE_ENV}
     env["HEATMAP_HASH_KEY"] = HASH_KEY
-    return env
+    return env | _ENGINE_OVERRIDE | (extra or {})
 
 
-def run_step(name: str, command: list[str], log_dir: Path) -> Step:
+def run_step(
+    name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None
+) -> Step:
     """Run ``command`` to completion and measure it; :class:`BenchmarkError` if it fails.
 
     Output goes to files in ``log_dir`` (never a pipe, which a large output could fill).
+    ``env`` is added to :func:`bench_env`.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     stem = log_dir / name.replace(" ", "_")
@@ -110,7 +131,7 @@ def run_step(name: str, command: list[str], log_dir: Path) -> Step:
     report_path.unlink(missing_ok=True)
     launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(report_path)]
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        subprocess.run(launcher + command, stdout=out, stderr=err, env=bench_env(), check=False)
+        subprocess.run(launcher + command, stdout=out, stderr=err, env=bench_env(env), check=False)
     try:
         usage = json.loads(report_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -130,21 +151,30 @@ def run_step(name: str, command: list[str], log_dir: Path) -> Step:
     )
 
 
-def ingest(home: Path, csv: Path, mapping: Path, log_dir: Path, name: str = "ingest") -> Step:
+def ingest(
+    home: Path,
+    csv: Path,
+    mapping: Path,
+    log_dir: Path,
+    name: str = "ingest",
+    env: dict[str, str] | None = None,
+) -> Step:
     """``heatmap ingest --home H --mapping M FILE --json``."""
     args = ["ingest", "--home", str(home), "--mapping", str(mapping), str(csv), "--json"]
-    return run_step(name, heatmap_command() + args, log_dir)
+    return run_step(name, heatmap_command() + args, log_dir, env)
 
 
-def run(home: Path, log_dir: Path, name: str = "run") -> Step:
+def run(home: Path, log_dir: Path, name: str = "run", env: dict[str, str] | None = None) -> Step:
     """``heatmap run --home H --json``."""
-    return run_step(name, heatmap_command() + ["run", "--home", str(home), "--json"], log_dir)
+    return run_step(name, heatmap_command() + ["run", "--home", str(home), "--json"], log_dir, env)
 
 
-def alerts(home: Path, log_dir: Path, name: str = "alerts") -> Step:
+def alerts(
+    home: Path, log_dir: Path, name: str = "alerts", env: dict[str, str] | None = None
+) -> Step:
     """``heatmap alerts --all --format json --home H``: every alert of the published snapshot."""
     args = ["alerts", "--all", "--format", "json", "--home", str(home)]
-    return run_step(name, heatmap_command() + args, log_dir)
+    return run_step(name, heatmap_command() + args, log_dir, env)
 
 
 JOB_IMPORTS = {

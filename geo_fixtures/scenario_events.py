@@ -306,17 +306,23 @@ def small_no_signal_cluster() -> AreaHotspot:
 
 @dataclass(frozen=True)
 class CitywideSurge:
-    """One type rising citywide for one local day (a billing error): a surge, not a place."""
+    """One type rising citywide for one local day (a billing error): a surge, not a place.
+
+    The day is local to ``tz`` (default: the scenario's Asia/Shanghai); a city elsewhere gives
+    its own time zone so that the surge fills one of its own days.
+    """
 
     event_id: str = "data_billing_surge"
     issue_type: str = "data_billing"
     days_before: int = 3
     n: int = 2000
     jitter_m: float = 150.0
+    tz: str | None = None
 
     def plant(self, ctx: EventContext, rng: np.random.Generator) -> Planted:
         """Draw ``n`` complaints spread like the population, timed like the city's rhythm."""
-        day = ctx.end.normalize() - pd.Timedelta(days=self.days_before)
+        end = ctx.end if self.tz is None else ctx.end.tz_convert(self.tz)
+        day = end.normalize() - pd.Timedelta(days=self.days_before)
         a, b = ctx.window(self.event_id, day, day + pd.Timedelta(days=1))
         idx = ctx.population(rng, self.n)
         lat, lon = jitter(rng, ctx.gaz_lat[idx], ctx.gaz_lon[idx], self.jitter_m)
