@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import measure, report_detection
+from benchmarks import dashboard_speed, ingest_speed, measure, report_detection
 from benchmarks.detection import DetectionPlan, run_detection
 from benchmarks.detection_eval import EvalPlan, run_evaluation
 from benchmarks.machine import describe_machine, describe_revision, describe_run
@@ -33,10 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only",
-        choices=("speed", "detection", "default-events"),
-        help="run one benchmark only (default: speed and detection)",
+        choices=("speed", "ingest", "dashboard", "detection", "default-events"),
+        help="run one benchmark only (default: speed, ingest, dashboard and detection)",
     )
     parser.add_argument("--skip-1m", action="store_true", help="leave out the 1 M-row case")
+    parser.add_argument(
+        "--ingest-rows",
+        type=int,
+        default=ingest_speed.DEFAULT_ROWS,
+        help=f"rows of the ingest benchmark's export (default {ingest_speed.DEFAULT_ROWS:,})",
+    )
     parser.add_argument("--work-dir", type=Path, help="keep scenarios, homes and logs here")
     parser.add_argument(
         "--results", type=Path, default=RESULTS_DIR, help="where the result files go"
@@ -95,6 +101,13 @@ def _run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     if args.only in (None, "speed"):
         cases = DEFAULT_CASES[:1] if args.skip_1m else DEFAULT_CASES
         results["speed"] = run_speed(work_dir / "speed", cases, _log)
+    if args.only in (None, "ingest"):
+        results["ingest"] = ingest_speed.run(
+            work_dir / "ingest", args.ingest_rows, log=_log, phases=True
+        )
+    if args.only in (None, "dashboard"):
+        _log("dashboard: map queries on the demo publication, 50,000 hexagons in Chromium")
+        results["dashboard"] = dashboard_speed.run()
     if args.only in (None, "detection"):
         results["detection"] = run_evaluation(_eval_plan(args), work_dir / "detection", _log)
     if args.only == "default-events":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,21 @@ def _checked_ingest(home: Path, scenario: WrittenScenario, logs: Path, name: str
     return step
 
 
+def _baseline(scenario: WrittenScenario, logs: Path) -> measure.Step:
+    """The pandas + h3-py loop + groupby pipeline (:mod:`benchmarks.baseline`) on the same CSV."""
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.baseline",
+        str(scenario.csv),
+        str(scenario.mapping),
+    ]
+    step = measure.run_step("baseline", command, logs)
+    if step.json_output()["rows"] != scenario.rows:
+        raise measure.BenchmarkError(f"the baseline did not count {scenario.rows} rows")
+    return step
+
+
 def _mib(path: Path) -> float:
     return round(path.resolve().stat().st_size / 1024**2, 1)
 
@@ -89,6 +105,8 @@ def run_case(
             f"run {steps['run'][-1].wall_s:.2f} s, alerts {steps['alerts'][-1].wall_s:.2f} s"
         )
     store_mib, snapshot_mib = _mib(home / "engine.duckdb"), _mib(home / "published/current.duckdb")
+    baseline = _baseline(scenario, logs)
+    log(f"{case.name} pandas + h3-py baseline: {baseline.wall_s:.2f} s")
     outcome = evaluate(last_alerts, scenario.truth)
 
     inc_ingest = _checked_ingest(home, batch, logs, "incremental_ingest")
@@ -108,6 +126,8 @@ def run_case(
         "steps": {name: _stats(measured) for name, measured in steps.items()},
         "ingest_rows_per_s": round(scenario.rows / ingest_wall),
         "ingest_plus_run_s": round(statistics.median(full), 3),
+        "baseline": {**baseline.as_dict(), **baseline.json_output()},
+        "baseline_over_engine": round(baseline.wall_s / statistics.median(full), 2),
         "store_mib": store_mib,
         "snapshot_mib": snapshot_mib,
         "alerts_raised": dict(Counter(a.kind for a in last_alerts)),

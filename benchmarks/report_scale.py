@@ -1,0 +1,126 @@
+"""The report's sections for ingest speed on a large export and for the dashboard's speed.
+
+Each ``render_*`` takes the dict its benchmark returned (:mod:`benchmarks.ingest_speed`,
+:mod:`benchmarks.dashboard_speed`) and gives Markdown lines; each ``*_targets`` gives the rows
+of the SPEC-targets table that its figures answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_ingest(ingest: dict[str, Any]) -> list[str]:
+    """Section 3: ``heatmap ingest`` of one large ticket-system export."""
+    export, cli, summary = ingest["export"], ingest["cli"], ingest["summary"]
+    lines = [
+        "## 3. Ingest speed on a large export",
+        "",
+        f"A {export['rows']:,}-row export ({export['size_mib']} MiB CSV, Chinese columns, "
+        f"{export.get('crs', 'gcj02')} coordinates, about 1% bad rows): "
+        "`python -m benchmarks.ingest_speed` (`benchmarks/README.md` §3).",
+        "",
+    ]
+    lines += _table(
+        ["rows read", "accepted", "quarantined", "wall s", "CPU s", "peak RSS MiB", "rows/s",
+         "rows/s without start-up"],
+        [[
+            f"{summary['rows_read']:,}", f"{summary['accepted']:,}",
+            f"{summary['quarantined']:,}", f"{cli['wall_s']:.2f}",
+            f"{cli['user_s'] + cli['sys_s']:.2f}",
+            f"{cli['peak_rss_mib']:.0f}", f"{ingest['rows_per_s']:,}",
+            f"{ingest['rows_per_s_engine']:,}",
+        ]],
+    )  # fmt: skip
+    phases = ingest.get("phases")
+    if phases:
+        lines += ["Where the time goes (the same ingest in process):", ""]
+        lines += _table(
+            ["phase", "s"],
+            [[name.removesuffix("_s"), value] for name, value in phases.items()],
+        )
+    return lines
+
+
+def render_dashboard(dashboard: dict[str, Any]) -> list[str]:
+    """Section 4: the map queries' latency and a 50,000-hexagon layer."""
+    queries, hexagons = dashboard["map_queries"], dashboard["hexagons_50k"]
+    lines = [
+        "## 4. Dashboard speed",
+        "",
+        f"Map queries on the demo publication, each {queries['samples'] // queries['queries']} "
+        "times on a fresh cursor, nothing cached (`python -m benchmarks.dashboard_speed`):",
+        "",
+    ]
+    rows = [
+        [name, figures["rows"], figures["p50_ms"], figures["p95_ms"]]
+        for name, figures in queries["per_query"].items()
+    ]
+    rows.append(["**all**", "", f"**{queries['p50_ms']}**", f"**{queries['p95_ms']}**"])
+    lines += _table(["query", "rows", "p50 ms", "p95 ms"], rows)
+    lines += [
+        f"{hexagons['hexagons']:,} hexagons: building the layer {hexagons['build_ms']} ms, "
+        f"serialising it for the browser {hexagons['serialise_ms']} ms "
+        f"({hexagons['json_mib']} MiB of JSON).",
+        "",
+    ]
+    browser = hexagons.get("browser")
+    if browser:
+        full, empty = browser["hexagons_50k"], browser["empty_map"]
+        lines += [
+            "In headless Chromium (page load until the map has drawn; long tasks are main-thread "
+            "tasks over 50 ms):",
+            "",
+        ]
+        lines += _table(
+            ["map", "load → drawn ms", "longest task ms", "long tasks ms in all"],
+            [
+                ["districts only", empty["load_to_drawn_ms"], empty["longest_task_ms"],
+                 empty["long_tasks_ms"]],
+                [f"{hexagons['hexagons']:,} hexagons", full["load_to_drawn_ms"],
+                 full["longest_task_ms"], full["long_tasks_ms"]],
+            ],
+        )  # fmt: skip
+    return lines
+
+
+def ingest_targets(ingest: dict[str, Any]) -> list[list[str]]:
+    """The ingest-speed target (issue: ≥ 1 M rows/s on a large export)."""
+    return [
+        [
+            "ingest ≥ 1 M rows/s",
+            f"{ingest['rows_per_s']:,} rows/s on {ingest['export']['rows']:,} rows "
+            f"({ingest['rows_per_s_engine']:,} without start-up)",
+            "not met" if ingest["rows_per_s_engine"] < ingest["target_rows_per_s"] else "met",
+        ]
+    ]
+
+
+def dashboard_targets(dashboard: dict[str, Any]) -> list[list[str]]:
+    """The dashboard targets: map query p95 under 50 ms; 50,000 hexagons drawn."""
+    queries, hexagons = dashboard["map_queries"], dashboard["hexagons_50k"]
+    browser = hexagons.get("browser")
+    drawn = (
+        f"drawn {browser['hexagons_50k']['load_to_drawn_ms']} ms after load, longest task "
+        f"{browser['hexagons_50k']['longest_task_ms']} ms"
+        if browser
+        else "browser not measured"
+    )
+    return [
+        [
+            "dashboard map query p95 < 50 ms",
+            f"p95 {queries['p95_ms']} ms (p50 {queries['p50_ms']} ms, max {queries['max_ms']})",
+            "met" if queries["meets_target"] else "not met",
+        ],
+        [
+            "50,000 hexagons without stalling",
+            f"built + serialised in {hexagons['total_ms']} ms; {drawn}",
+            "",
+        ],
+    ]
