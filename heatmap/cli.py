@@ -58,6 +58,17 @@ class Engine(StrEnum):
     spark = "spark"
 
 
+@app.callback()
+def global_options(home: HomeOption = None) -> None:
+    """Complaint heat-map engine: ingest, run, alerts, sql, dashboard, demo.
+
+    ``heatmap --home DIR COMMAND`` is the same as ``heatmap COMMAND --home DIR``.
+    """
+    if home is not None:
+        # read by every command's own --home option, whose value wins when both are given
+        os.environ["HEATMAP_HOME"] = str(home)
+
+
 def engine_timezone() -> str:
     """The zone that defines days and prints times (``HEATMAP_TIMEZONE``, default Shanghai)."""
     return os.environ.get(TIMEZONE_ENV, "Asia/Shanghai")

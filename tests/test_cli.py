@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 from datetime import datetime
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import CONTRACT_ALERT_FIELDS, python_env
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[1]
 
 
 def heatmap(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -192,3 +194,38 @@ def test_user_errors_are_one_line_and_exit_2(
     assert done.returncode == 2
     assert done.stderr.startswith("error:") and message in done.stderr.replace("\n", " ")
     assert "Traceback" not in done.stderr
+
+
+def test_make_demo_command_line_builds_the_demo(tmp_path: Path) -> None:
+    """The command `make demo` runs (as `make -n` prints it) parses and builds the scenario."""
+    home = tmp_path / "home"
+    printed = subprocess.run(
+        ["make", "-n", "demo", f"HOME_DIR={home}", "PORT=8599"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(row for row in printed.splitlines() if "heatmap" in row and " demo" in row)
+    command = shlex.split(line)
+    assert Path(command[0]).name == "heatmap"
+    result = subprocess.run(
+        [sys.executable, "-m", "heatmap", *command[1:], "--no-dashboard"],
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (home / "published" / "current.duckdb").exists()
+
+
+def test_home_before_the_command_is_the_same_as_after(demo_home: Path) -> None:
+    before = subprocess.run(
+        [sys.executable, "-m", "heatmap", "--home", str(demo_home), "alerts", "--all"],
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(before) == _alerts(demo_home, "--all")
