@@ -13,22 +13,32 @@ WITH counts AS (
     WHERE resolution = 8 AND window_len = $window_len AND list_contains($spatial_types, issue_type)
       AND window_start >= date_trunc('hour', $since) - $history - INTERVAL 1 DAY
 ),
+parents AS (
+    -- once per distinct cell: h3_cell_to_parent is a Python function, slow per row
+    SELECT cell, h3_cell_to_parent(cell, 6) AS parent
+    FROM (SELECT DISTINCT cell FROM counts)
+),
+counts_in_parents AS (
+    SELECT c.cell, p.parent, c.window_start, c.issue_type, c.n
+    FROM counts AS c
+    JOIN parents AS p USING (cell)
+),
 data_start AS (
     SELECT min(window_start) AS first_window FROM store.cell_counts
     WHERE resolution = 8 AND window_len = $window_len
 ),
 cell_hist AS (
     SELECT
-        cell, window_start, issue_type, n,
+        cell, parent, window_start, issue_type, n,
         sum(n) OVER (
             PARTITION BY cell, issue_type ORDER BY window_start
             RANGE BETWEEN $history PRECEDING AND CURRENT ROW
         ) - n AS cell_hist
-    FROM counts
+    FROM counts_in_parents
 ),
 parent_series AS (
-    SELECT h3_cell_to_parent(cell, 6) AS parent, window_start, issue_type, sum(n) AS n
-    FROM counts
+    SELECT parent, window_start, issue_type, sum(n) AS n
+    FROM counts_in_parents
     GROUP BY ALL
 ),
 parent_hist AS (
@@ -108,7 +118,7 @@ SELECT
     a.active_cells
 FROM cell_hist AS c
 JOIN parent_hist AS p
-    ON p.parent = h3_cell_to_parent(c.cell, 6)
+    ON p.parent = c.parent
    AND p.window_start = c.window_start
    AND p.issue_type = c.issue_type
 JOIN city_hist AS t ON t.window_start = c.window_start AND t.issue_type = c.issue_type
