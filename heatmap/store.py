@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -87,13 +88,16 @@ def publish(con: duckdb.DuckDBPyConnection, home: Home) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     final = home.published_dir / f"{SNAPSHOT_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}.duckdb"
     partial = final.with_suffix(".partial")
-    source = con.execute("SELECT current_database()").fetchone()
-    assert source is not None
-    con.execute(f"ATTACH '{partial}' AS snapshot")
+    # After a checkpoint the database file alone holds every committed change (its WAL is
+    # empty), and the writer lock keeps anyone else from writing: a byte copy of the file is
+    # then a whole database, made at disk speed instead of re-encoding every table as
+    # ``COPY FROM DATABASE`` does.
+    con.execute("CHECKPOINT")
     try:
-        con.execute(f'COPY FROM DATABASE "{source[0]}" TO snapshot')
-    finally:
-        con.execute("DETACH snapshot")
+        shutil.copyfile(home.store_path, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     _fsync(partial)
     os.rename(partial, final)
     link = home.published_dir / f".current-{uuid.uuid4().hex}"

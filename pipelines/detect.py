@@ -71,10 +71,13 @@ def _surges(
     A fibre-loss hotspot raises the citywide fibre-loss count too; only the complaints outside
     the window's hotspots can make a surge, so one local event is one alert, not two.
     """
+    keys = ["window_start", "issue_type"]
     in_hotspots = (
-        clusters.groupby(["window_len", "window_start", "issue_type"])["observed"].sum()
+        clusters.groupby(["window_len", *keys], as_index=False)["observed"]
+        .sum()
+        .rename(columns={"observed": "explained"})
         if not clusters.empty
-        else pd.Series(dtype=np.int64)
+        else None
     )
     frames = []
     for window_len in WINDOW_LENGTHS:
@@ -84,11 +87,13 @@ def _surges(
             "surge_inputs",
             {"window_len": window_len, "history": settings.history, "burn_in": settings.burn_in},
         )
-        explained = [
-            int(in_hotspots.get((window_len, start, issue), 0))
-            for start, issue in zip(inputs["window_start"], inputs["issue_type"], strict=True)
-        ]
-        inputs["observed"] = inputs["observed"] - np.asarray(explained, dtype=np.int64)
+        explained = np.zeros(len(inputs), dtype=np.int64)
+        if in_hotspots is not None:
+            hot = in_hotspots[in_hotspots["window_len"] == window_len].drop(columns="window_len")
+            # a left merge on unique right keys keeps the inputs' rows and their order
+            matched = inputs[keys].merge(hot, how="left", on=keys)["explained"]
+            explained = matched.fillna(0).to_numpy(dtype=np.int64)
+        inputs["observed"] = inputs["observed"] - explained
         scored = settings.surge_scorer.score(inputs)
         scored = scored[scored["flagged"]].copy()
         scored["window_len"] = window_len

@@ -21,6 +21,19 @@ def test_poisson_tail_equals_the_hand_sum(observed: int, expected: float) -> Non
     )
 
 
+def test_poisson_tail_is_scipy_stats_bit_for_bit() -> None:
+    from scipy.stats import poisson
+
+    rng = np.random.default_rng(7)
+    observed = np.concatenate([rng.integers(-2, 300, 200_000), [0, 1, 1, 4]])
+    expected = np.concatenate(
+        [rng.exponential(6.0, 200_000) * rng.integers(0, 2, 200_000), [0.0, -1.0, np.nan, 2.5]]
+    )
+    np.testing.assert_array_equal(
+        poisson_upper_tail(observed, expected), poisson.sf(observed - 1, expected)
+    )
+
+
 def test_llr_is_zero_without_excess_and_matches_the_formula() -> None:
     llr = log_likelihood_ratio(np.array([2, 3, 21]), np.array([3.0, 3.0, 3.0]))
     assert llr[0] == 0 and llr[1] == 0

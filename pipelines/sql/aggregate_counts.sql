@@ -54,12 +54,19 @@ FROM windowed
 WHERE precision = 'point'
 GROUP BY ALL;
 
+-- The parents are looked up once per distinct cell (thousands), not once per count (millions):
+-- h3_cell_to_parent is a Python function, and calling it per row was most of this statement.
 INSERT INTO store.cell_counts
+WITH parents AS (
+    SELECT u.cell, r.resolution, h3_cell_to_parent(u.cell, r.resolution) AS parent
+    FROM (SELECT DISTINCT cell FROM store.cell_counts WHERE resolution = 8) AS u
+    CROSS JOIN (VALUES (7), (6)) AS r(resolution)
+)
 SELECT
-    h3_cell_to_parent(c.cell, r.resolution) AS cell, r.resolution, c.window_start, c.window_len,
+    p.parent AS cell, p.resolution, c.window_start, c.window_len,
     c.issue_type, sum(c.n)::INTEGER, sum(c.n_repeat)::INTEGER, sum(c.n_severe)::INTEGER
 FROM store.cell_counts AS c
-CROSS JOIN (VALUES (7), (6)) AS r(resolution)
+JOIN parents AS p ON p.cell = c.cell
 WHERE c.resolution = 8
   AND (c.window_len LIKE 'now_%' OR EXISTS (
       SELECT 1 FROM touched_windows AS t

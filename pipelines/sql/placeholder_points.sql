@@ -23,6 +23,11 @@ located AS (
     FROM store.complaints
     WHERE precision = 'point' AND position_source <> 'geocoded'
 ),
+busy_points AS (
+    -- the floor on complaints first: it leaves a handful of the store's million coordinates
+    -- for the distinct counts below
+    SELECT lat, lon FROM located GROUP BY lat, lon HAVING count(*) >= $min_complaints
+),
 piles AS (
     SELECT
         lat,
@@ -36,6 +41,7 @@ piles AS (
         min(day) AS first_day,
         max(day) AS last_day
     FROM located
+    SEMI JOIN busy_points USING (lat, lon)
     GROUP BY lat, lon
     HAVING count(*) >= $min_complaints
        AND count(DISTINCT issue_type) >= $min_types

@@ -5,10 +5,23 @@
 -- before a window is judged), $since (only windows ending after it are returned).
 -- No look-ahead: every *_hist column sums strictly earlier windows; city_now is the window's
 -- own citywide total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
+-- Every frame reaches back $history at most, so only counts from $history (and a day's margin)
+-- before the first window returned are read: an incremental run does not rescan a year.
 WITH counts AS (
     SELECT cell, window_start, issue_type, n
     FROM store.cell_counts
     WHERE resolution = 8 AND window_len = $window_len AND list_contains($spatial_types, issue_type)
+      AND window_start >= date_trunc('hour', $since) - $history - INTERVAL 1 DAY
+),
+parents AS (
+    -- once per distinct cell: h3_cell_to_parent is a Python function, slow per row
+    SELECT cell, h3_cell_to_parent(cell, 6) AS parent
+    FROM (SELECT DISTINCT cell FROM counts)
+),
+counts_in_parents AS (
+    SELECT c.cell, p.parent, c.window_start, c.issue_type, c.n
+    FROM counts AS c
+    JOIN parents AS p USING (cell)
 ),
 data_start AS (
     SELECT min(window_start) AS first_window FROM store.cell_counts
@@ -16,16 +29,16 @@ data_start AS (
 ),
 cell_hist AS (
     SELECT
-        cell, window_start, issue_type, n,
+        cell, parent, window_start, issue_type, n,
         sum(n) OVER (
             PARTITION BY cell, issue_type ORDER BY window_start
             RANGE BETWEEN $history PRECEDING AND CURRENT ROW
         ) - n AS cell_hist
-    FROM counts
+    FROM counts_in_parents
 ),
 parent_series AS (
-    SELECT h3_cell_to_parent(cell, 6) AS parent, window_start, issue_type, sum(n) AS n
-    FROM counts
+    SELECT parent, window_start, issue_type, sum(n) AS n
+    FROM counts_in_parents
     GROUP BY ALL
 ),
 parent_hist AS (
@@ -51,20 +64,47 @@ city_hist AS (
         ) - city_now AS city_hist
     FROM city_series
 ),
-active_series AS (
+-- active_cells: the cells with any complaint of the type in the window or the $history before
+-- it (a distinct count over that range, counted without a distinct-count window: it is the
+-- slowest step otherwise). A cell is active at window W through its latest count at or before
+-- W, which must be no older than W - $history; so each count is active from its own window
+-- until the cell's next count or the type's first window more than $history after it,
+-- whichever comes first, and active_cells is a running sum of those starts and ends.
+type_windows AS (
+    SELECT issue_type, window_start, window_start - $history AS reach
+    FROM city_series
+),
+count_spans AS (
     SELECT
-        window_start, issue_type,
-        count(DISTINCT cell) OVER (
-            PARTITION BY issue_type ORDER BY window_start
-            RANGE BETWEEN $history PRECEDING AND CURRENT ROW
-        ) AS active_cells
+        issue_type, window_start,
+        lead(window_start) OVER (PARTITION BY cell, issue_type ORDER BY window_start) AS next_count
     FROM counts
 ),
+count_ends AS (
+    SELECT s.issue_type, s.window_start, least(s.next_count, w.window_start) AS active_until
+    FROM count_spans AS s
+    ASOF LEFT JOIN type_windows AS w
+      ON w.issue_type = s.issue_type AND w.reach > s.window_start
+),
+active_changes AS (
+    SELECT issue_type, window_start, 1 AS change FROM count_ends
+    UNION ALL
+    SELECT issue_type, active_until AS window_start, -1 AS change
+    FROM count_ends
+    WHERE active_until IS NOT NULL
+),
+active_deltas AS (
+    SELECT window_start, issue_type, sum(change) AS delta
+    FROM active_changes
+    GROUP BY window_start, issue_type
+),
 active AS (
-    -- cells with any complaint of the type over the baseline period up to this window
-    SELECT window_start, issue_type, max(active_cells) AS active_cells
-    FROM active_series
-    GROUP BY ALL
+    SELECT
+        window_start, issue_type,
+        CAST(sum(delta) OVER (
+            PARTITION BY issue_type ORDER BY window_start ROWS UNBOUNDED PRECEDING
+        ) AS BIGINT) AS active_cells
+    FROM active_deltas
 )
 SELECT
     c.cell,
@@ -78,7 +118,7 @@ SELECT
     a.active_cells
 FROM cell_hist AS c
 JOIN parent_hist AS p
-    ON p.parent = h3_cell_to_parent(c.cell, 6)
+    ON p.parent = c.parent
    AND p.window_start = c.window_start
    AND p.issue_type = c.issue_type
 JOIN city_hist AS t ON t.window_start = c.window_start AND t.issue_type = c.issue_type
