@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from heatmap import grid
-from heatmap.scoring import log_likelihood_ratio, poisson_upper_tail
+from heatmap.scoring import log_likelihood_ratio, negative_binomial_upper_tail
 
 CLUSTER_COLUMNS = [
     "window_start",
@@ -33,9 +33,14 @@ CLUSTER_COLUMNS = [
 
 
 def _components(frame: pd.DataFrame) -> np.ndarray:
-    """Component label of each row: rows link when same window and type and adjacent cells."""
+    """Component label of each row: rows link when same window and type and adjacent cells.
+
+    The same window means the same start *and* length: the midnight hour and the day that
+    starts with it are different windows, and so are overlapping rolling windows.
+    """
     n = len(frame)
-    group = frame.groupby(["window_start", "issue_type"], sort=False).ngroup().to_numpy()
+    keys = ["window_len", "window_start", "issue_type"]
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
     cells = frame["cell"].to_numpy(dtype=np.uint64)
     disks = grid.grid_disks(cells, 1)
     lengths = np.fromiter((d.size for d in disks), dtype=np.int64, count=n)
@@ -62,8 +67,11 @@ class ClusterFinder:
     ----------
     support_alpha, support_min_count : an unflagged cell joins a touching cluster when its
         p-value is below ``support_alpha`` and it has at least ``support_min_count`` complaints.
-    cluster_alpha : a cluster is kept when P(X ≥ its total | its total expected) is below this.
+    cluster_alpha : a cluster is kept when P(X ≥ its total | its total expected) is below this…
     min_observed : …and it holds at least this many complaints.
+    dispersion : the negative-binomial size k of each cell's count (as in
+        :class:`heatmap.scoring.CellScorer`); the total of cells with expectations ``E_i`` has
+        variance ``ΣE_i + ΣE_i²/k``, a negative binomial of size ``k·(ΣE_i)²/ΣE_i²``.
 
     Examples
     --------
@@ -84,6 +92,7 @@ class ClusterFinder:
     support_min_count: int = 2
     cluster_alpha: float = 1e-6
     min_observed: int = 5
+    dispersion: float | None = 5.0
 
     def find(self, scores: pd.DataFrame) -> pd.DataFrame:
         """One row per cluster: window, type, cells (uint64 array), pooled counts and score."""
@@ -97,6 +106,7 @@ class ClusterFinder:
         if candidates.empty:
             return pd.DataFrame(columns=CLUSTER_COLUMNS)
         candidates["component"] = _components(candidates)
+        candidates["expected_sq"] = candidates["expected"].to_numpy(dtype=np.float64) ** 2
         grouped = candidates.groupby("component", sort=False)
         summary = grouped.agg(
             window_start=("window_start", "first"),
@@ -104,13 +114,20 @@ class ClusterFinder:
             issue_type=("issue_type", "first"),
             observed=("observed", "sum"),
             expected=("expected", "sum"),
+            expected_sq=("expected_sq", "sum"),
             any_flagged=("flagged", "any"),
             n_cells=("cell", "size"),
         )
         summary["cells"] = grouped["cell"].agg(lambda c: np.sort(c.to_numpy(dtype=np.uint64)))
         summary = summary[summary["any_flagged"]].copy()
-        summary["p_value"] = poisson_upper_tail(
-            summary["observed"].to_numpy(), summary["expected"].to_numpy()
+        total = summary["expected"].to_numpy(dtype=np.float64)
+        size = (
+            None
+            if self.dispersion is None
+            else self.dispersion * total**2 / np.maximum(summary["expected_sq"].to_numpy(), 1e-300)
+        )
+        summary["p_value"] = negative_binomial_upper_tail(
+            summary["observed"].to_numpy(), total, size
         )
         summary["score"] = log_likelihood_ratio(
             summary["observed"].to_numpy(), summary["expected"].to_numpy()

@@ -18,7 +18,8 @@ import pandas as pd
 
 from heatmap import grid
 
-WINDOW_LENGTHS = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
+WINDOW_LENGTHS = {"1h": timedelta(hours=1), "3h": timedelta(hours=3), "1d": timedelta(days=1)}
+"""The scored windows: clock hours, rolling 3-hour windows (one starts every hour), and days."""
 
 
 @dataclass(eq=False)  # an episode is itself, not its contents: identity comparison
@@ -53,9 +54,16 @@ class Episode:
         return max(sorted(totals), key=lambda t: totals[t])
 
     def primary_rows(self) -> list[pd.Series]:
-        """The hourly windows when there are any, else the daily ones."""
-        hourly = [r for r in self.rows if r["window_len"] == "1h"]
-        return hourly or self.rows
+        """The hourly windows when there are any, else the daily ones, else the best 3-hour one.
+
+        Rolling 3-hour windows overlap, so their counts cannot be added up: an episode seen
+        only in them is described by the one that scored highest.
+        """
+        for window_len in ("1h", "1d"):
+            rows = [r for r in self.rows if r["window_len"] == window_len]
+            if rows:
+                return rows
+        return [max(self.rows, key=lambda r: float(r["score"]))]
 
 
 def _touches(episode: Episode, row: pd.Series, gap: timedelta, spatial: bool) -> bool:

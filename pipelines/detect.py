@@ -22,6 +22,13 @@ from heatmap.sqlfiles import execute_file, query_file
 from heatmap.taxonomy import Taxonomy
 from pipelines.settings import RunSettings
 
+# Each scored window length: the stored counts it is made of, and how many of them. A rolling
+# 3-hour window (one starts every hour) pools the first hours of an event that no single hour
+# shows clearly.
+SCORED_WINDOWS = {"1h": ("1h", 1), "3h": ("1h", 3), "1d": ("1d", 1)}
+# Surges are judged on clock hours and days: a citywide count is never sparse.
+SURGE_WINDOWS = ("1h", "1d")
+
 
 def _score_cells(
     con: duckdb.DuckDBPyConnection,
@@ -36,9 +43,12 @@ def _score_cells(
     when nothing was recounted, and then nothing is rescored.
     """
     if since is not None:
-        for window_len in WINDOW_LENGTHS:
+        for window_len, (count_len, span) in SCORED_WINDOWS.items():
             params: dict[str, object] = {
                 "window_len": window_len,
+                "count_len": count_len,
+                "span": span,
+                "overlap": timedelta(hours=span - 1),
                 "spatial_types": taxonomy.spatial_codes or ["<none>"],
                 "history": settings.history,
                 "burn_in": settings.burn_in,
@@ -80,7 +90,7 @@ def _surges(
         else None
     )
     frames = []
-    for window_len in WINDOW_LENGTHS:
+    for window_len in SURGE_WINDOWS:
         inputs = query_file(
             con,
             "pipelines",

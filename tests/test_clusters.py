@@ -26,6 +26,7 @@ def _scores(
     expected: float = 0.05,
     window: int = 0,
     issue: str = "fibre_loss",
+    window_len: str = "1h",
 ) -> pd.DataFrame:
     from heatmap.scoring import CellScorer, poisson_upper_tail
 
@@ -35,7 +36,7 @@ def _scores(
         {
             "cell": [h3.str_to_int(c) for c in cells],
             "window_start": window,
-            "window_len": "1h",
+            "window_len": window_len,
             "issue_type": issue,
             "observed": obs,
             "expected": expected,
@@ -78,3 +79,12 @@ def test_a_cluster_must_be_significant_as_a_whole() -> None:
     a = h3.latlng_to_cell(39.90, 116.30, 8)
     busy = _scores([a], [4], expected=0.9)  # p = 0.013: not a cell flag, not a cluster
     assert ClusterFinder().find(busy).empty
+
+
+def test_windows_of_different_lengths_that_start_together_do_not_merge() -> None:
+    """The midnight hour and its day (or overlapping rolling windows) are separate windows."""
+    a = h3.latlng_to_cell(39.90, 116.30, 8)
+    frames = [_scores([a], [6], window_len=length) for length in ("1h", "3h", "1d")]
+    found = ClusterFinder().find(pd.concat(frames, ignore_index=True))
+    assert sorted(found.window_len) == ["1d", "1h", "3h"]
+    assert found.observed.tolist() == [6, 6, 6]

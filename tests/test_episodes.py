@@ -18,9 +18,14 @@ FAR = h3.latlng_to_cell(40.10, 116.70, 8)
 
 
 def _cluster(
-    cell: str, hour: int, issue: str = "fibre_loss", window_len: str = "1h", observed: int = 6
+    cell: str,
+    hour: int,
+    issue: str = "fibre_loss",
+    window_len: str = "1h",
+    observed: int = 6,
+    score: float = 20.0,
 ) -> dict:
-    start = T0 + timedelta(hours=hour) if window_len == "1h" else T0.replace(hour=0)
+    start = T0 + timedelta(hours=hour) if window_len != "1d" else T0.replace(hour=0)
     return {
         "window_start": start,
         "window_len": window_len,
@@ -29,7 +34,7 @@ def _cluster(
         "observed": observed,
         "expected": 0.1,
         "p_value": 1e-9,
-        "score": 20.0,
+        "score": score,
     }
 
 
@@ -97,3 +102,21 @@ def test_a_cluster_bridging_two_episodes_merges_them() -> None:
     assert not h3.are_neighbor_cells(left, right)
     episodes = _link([_cluster(left, 0), _cluster(right, 0), _cluster(A, 1)])
     assert len(episodes) == 1 and len(episodes[0].rows) == 3
+
+
+def test_rolling_windows_join_the_hours_of_their_event() -> None:
+    rows = [_cluster(A, 0, window_len="3h"), _cluster(A, 1, window_len="3h"), _cluster(A, 2)]
+    (episode,) = _link(rows)
+    assert [r["window_len"] for r in episode.primary_rows()] == ["1h"]
+
+
+def test_an_event_seen_only_in_rolling_windows_is_told_by_its_best_one() -> None:
+    """Overlapping 3-hour windows share complaints: their counts are not added up."""
+    rows = [
+        _cluster(A, 0, window_len="3h", observed=5, score=12.0),
+        _cluster(A, 1, window_len="3h", observed=8, score=25.0),
+        _cluster(NEXT_TO_A, 2, window_len="3h", observed=7, score=18.0),
+    ]
+    (episode,) = _link(rows)
+    (best,) = episode.primary_rows()
+    assert best["observed"] == 8 and best["window_start"] == T0 + timedelta(hours=1)

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatmap.scoring import CellScorer, SurgeScorer, log_likelihood_ratio, poisson_upper_tail
+from heatmap.scoring import (
+    CellScorer,
+    SurgeScorer,
+    log_likelihood_ratio,
+    negative_binomial_upper_tail,
+    poisson_upper_tail,
+)
 
 
 @pytest.mark.parametrize("observed,expected", [(0, 2.0), (1, 0.5), (3, 3.0), (7, 1.2), (21, 3.0)])
@@ -86,8 +92,8 @@ def test_a_busy_cell_expects_more_and_is_flagged_less() -> None:
 
 
 def test_a_citywide_surge_raises_every_expectation_in_proportion() -> None:
-    normal = CellScorer().score(_cells(observed=[4], cell_hist=[10], city_now=[40]))
-    surge = CellScorer().score(_cells(observed=[4], cell_hist=[10], city_now=[400]))
+    normal = CellScorer().score(_cells(observed=[5], cell_hist=[10], city_now=[40]))
+    surge = CellScorer().score(_cells(observed=[5], cell_hist=[10], city_now=[400]))
     assert surge.expected[0] == pytest.approx(10 * normal.expected[0])
     assert normal.flagged[0] and not surge.flagged[0]
 
@@ -110,3 +116,38 @@ def test_surges_need_significance_ratio_and_excess() -> None:
     )
     flagged = SurgeScorer().score(frame)["flagged"].tolist()
     assert flagged == [True, False, False]  # a 4x day; a 1.3x day; a small-number excess
+
+
+def test_overdispersion_calms_busy_cells_and_barely_touches_sparse_ones() -> None:
+    """A busy cell at 2.5× its usual day is weather; a quiet cell with 6 calls is not."""
+    busy = _cells(
+        observed=[40], cell_hist=[1600], parent_hist=[1600 * 49], city_now=[1000],
+        city_hist=[100_000],
+    )  # fmt: skip
+    quiet = _cells(observed=[6], cell_hist=[10], city_now=[100], city_hist=[100_000])
+    poisson, negative_binomial = CellScorer(dispersion=None), CellScorer()
+    assert poisson.score(busy).flagged[0] and not negative_binomial.score(busy).flagged[0]
+    assert poisson.score(quiet).flagged[0] and negative_binomial.score(quiet).flagged[0]
+
+
+@pytest.mark.parametrize("expected", [0.05, 0.5, 5.0, 50.0])
+def test_negative_binomial_tail_is_a_summed_mixture_and_the_poisson_in_the_limit(
+    expected: float,
+) -> None:
+    """Against a hand sum of the negative-binomial pmf, and the Poisson at a huge size."""
+    size, observed = 5.0, int(3 * expected) + 3
+    p = size / (size + expected)
+
+    def pmf(x: int) -> float:
+        log_pmf = (
+            math.lgamma(x + size) - math.lgamma(size) - math.lgamma(x + 1)
+            + size * math.log(p) + x * math.log(1 - p)
+        )  # fmt: skip
+        return math.exp(log_pmf)
+
+    by_hand = 1.0 - sum(pmf(x) for x in range(observed))
+    tail = negative_binomial_upper_tail(np.array([observed]), np.array([expected]), size)[0]
+    assert tail == pytest.approx(by_hand, rel=1e-6, abs=1e-12)
+    huge = negative_binomial_upper_tail(np.array([observed]), np.array([expected]), 1e9)[0]
+    poisson = poisson_upper_tail(np.array([observed]), np.array([expected]))[0]
+    assert huge == pytest.approx(poisson, rel=1e-4)

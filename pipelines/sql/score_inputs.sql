@@ -1,17 +1,27 @@
 -- score_inputs: every non-zero count of a spatial issue type with the history it is judged by.
--- Grain: (cell, window_start, issue_type) for one window length.
--- Inputs: store.cell_counts. Parameters: $window_len ('1h' | '1d'), $spatial_types (list),
--- $history (INTERVAL: how far back the baseline looks), $burn_in (INTERVAL: minimum history
--- before a window is judged), $since (only windows ending after it are returned).
--- No look-ahead: every *_hist column sums strictly earlier windows; city_now is the window's
--- own citywide total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
+-- Grain: (cell, window_start, issue_type) for one scored window length.
+-- Inputs: store.cell_counts. Parameters: $window_len (the scored window: '1h', '3h', '1d'),
+-- $count_len (the stored counts it is made of: '1h' or '1d'), $span (how many of them: 3 for
+-- the rolling 3-hour window, which starts every hour, else 1), $overlap (INTERVAL: how far a
+-- window reaches into the next ones, ($span - 1) hours), $spatial_types (list), $history
+-- (INTERVAL: how far back the baseline looks), $burn_in (INTERVAL: minimum history before a
+-- window is judged), $since (only windows ending after it are returned).
+-- No look-ahead: every *_hist column sums earlier windows that do not overlap this one, so an
+-- event's first hours never raise its own baseline; city_now is the window's own citywide
+-- total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
 -- Every frame reaches back $history at most, so only counts from $history (and a day's margin)
 -- before the first window returned are read: an incremental run does not rescan a year.
-WITH counts AS (
+WITH stored AS (
     SELECT cell, window_start, issue_type, n
     FROM store.cell_counts
-    WHERE resolution = 8 AND window_len = $window_len AND list_contains($spatial_types, issue_type)
+    WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
       AND window_start >= date_trunc('hour', $since) - $history - INTERVAL 1 DAY
+),
+counts AS (
+    -- each stored count belongs to the $span windows that start in the $span - 1 hours before it
+    SELECT cell, window_start - to_hours(r.k) AS window_start, issue_type, sum(n) AS n
+    FROM stored, range($span) AS r(k)
+    GROUP BY ALL
 ),
 parents AS (
     -- once per distinct cell: h3_cell_to_parent is a Python function, slow per row
@@ -25,7 +35,7 @@ counts_in_parents AS (
 ),
 data_start AS (
     SELECT min(window_start) AS first_window FROM store.cell_counts
-    WHERE resolution = 8 AND window_len = $window_len
+    WHERE resolution = 8 AND window_len = $count_len
 ),
 cell_hist AS (
     SELECT
@@ -33,7 +43,10 @@ cell_hist AS (
         sum(n) OVER (
             PARTITION BY cell, issue_type ORDER BY window_start
             RANGE BETWEEN $history PRECEDING AND CURRENT ROW
-        ) - n AS cell_hist
+        ) - sum(n) OVER (
+            PARTITION BY cell, issue_type ORDER BY window_start
+            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+        ) AS cell_hist
     FROM counts_in_parents
 ),
 parent_series AS (
@@ -47,7 +60,10 @@ parent_hist AS (
         sum(n) OVER (
             PARTITION BY parent, issue_type ORDER BY window_start
             RANGE BETWEEN $history PRECEDING AND CURRENT ROW
-        ) - n AS parent_hist
+        ) - sum(n) OVER (
+            PARTITION BY parent, issue_type ORDER BY window_start
+            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+        ) AS parent_hist
     FROM parent_series
 ),
 city_series AS (
@@ -61,7 +77,10 @@ city_hist AS (
         sum(city_now) OVER (
             PARTITION BY issue_type ORDER BY window_start
             RANGE BETWEEN $history PRECEDING AND CURRENT ROW
-        ) - city_now AS city_hist
+        ) - sum(city_now) OVER (
+            PARTITION BY issue_type ORDER BY window_start
+            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+        ) AS city_hist
     FROM city_series
 ),
 -- active_cells: the cells with any complaint of the type in the window or the $history before
@@ -127,6 +146,6 @@ CROSS JOIN data_start AS d
 WHERE c.window_start >= d.first_window + $burn_in
   AND c.window_start >= CASE $window_len
       WHEN '1d' THEN date_trunc('day', $since)
-      ELSE date_trunc('hour', $since)
+      ELSE date_trunc('hour', $since) - $overlap
   END
 ORDER BY c.window_start, c.issue_type, c.cell;

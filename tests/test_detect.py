@@ -1,0 +1,99 @@
+"""The inputs of scoring, per window length, checked against counts made by hand.
+
+A small store is filled with hourly counts of one cell; ``pipelines/sql/score_inputs.sql`` must
+give each window its own count (a rolling 3-hour window: the sum of its three hours) and a
+history made only of earlier windows that do not overlap it, so that an event's first hours
+never raise its own baseline.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import h3
+import pandas as pd
+import pytest
+
+from heatmap.sqlfiles import query_file
+from heatmap.sqlfunctions import prepare_connection
+from heatmap.store import create_schema
+from pipelines.detect import SCORED_WINDOWS
+
+CELL = h3.str_to_int(h3.latlng_to_cell(39.90, 116.40, 8))
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+HOURS = 30
+# one complaint an hour, except hours 26, 27 and 28: 4, 5, 6
+COUNTS = {h: {26: 4, 27: 5, 28: 6}.get(h, 1) for h in range(HOURS)}
+
+
+@pytest.fixture()
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    prepare_connection(connection, "UTC")
+    create_schema(connection)
+    rows = pd.DataFrame(
+        {
+            "cell": [CELL] * HOURS,
+            "resolution": 8,
+            "window_start": [T0 + timedelta(hours=h) for h in range(HOURS)],
+            "window_len": "1h",
+            "issue_type": "fibre_loss",
+            "n": [COUNTS[h] for h in range(HOURS)],
+            "n_repeat": 0,
+            "n_severe": 0,
+        }
+    )
+    connection.register("rows", rows)
+    connection.execute(
+        "INSERT INTO store.cell_counts SELECT cell::UBIGINT, resolution, window_start, "
+        "window_len, issue_type, n, n_repeat, n_severe FROM rows"
+    )
+    return connection
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, window_len: str) -> pd.DataFrame:
+    count_len, span = SCORED_WINDOWS[window_len]
+    frame = query_file(
+        con,
+        "pipelines",
+        "score_inputs",
+        {
+            "window_len": window_len,
+            "count_len": count_len,
+            "span": span,
+            "overlap": timedelta(hours=span - 1),
+            "spatial_types": ["fibre_loss"],
+            "history": timedelta(hours=24),
+            "burn_in": timedelta(hours=0),
+            "since": T0,
+        },
+    )
+    frame["hour"] = [
+        int((pd.Timestamp(s).tz_convert("UTC") - T0).total_seconds() // 3600)
+        for s in frame["window_start"]
+    ]
+    return frame.set_index("hour")
+
+
+def test_hourly_windows_are_the_stored_counts_with_the_day_before_as_history(con) -> None:
+    inputs = _inputs(con, "1h")
+    assert inputs.loc[27, "observed"] == 5
+    # the 24 hours before hour 27 (hours 3..26), the window itself excluded
+    assert inputs.loc[27, "cell_hist"] == sum(COUNTS[h] for h in range(3, 27))
+
+
+def test_a_rolling_three_hour_window_sums_its_hours(con) -> None:
+    inputs = _inputs(con, "3h")
+    for start in range(HOURS):
+        assert inputs.loc[start, "observed"] == sum(COUNTS.get(start + k, 0) for k in range(3))
+
+
+def test_a_rolling_window_is_judged_by_windows_that_do_not_overlap_it(con) -> None:
+    inputs = _inputs(con, "3h")
+    start = 26  # the event's three hours
+    # earlier windows that end by this one's start: they start 24 h before, up to 3 h before
+    earlier = range(start - 24, start - 2)
+    expected = sum(sum(COUNTS.get(s + k, 0) for k in range(3)) for s in earlier if s >= -2)
+    assert inputs.loc[start, "cell_hist"] == expected
+    assert inputs.loc[start, "city_hist"] == expected  # one cell: the city is that cell
