@@ -158,7 +158,7 @@ def _validate(
     attempts = [staging.sql]
     while True:
         sql = f"CREATE OR REPLACE TEMP TABLE validated AS WITH staging AS ({attempts[-1]}) "
-        sql += f"SELECT * FROM (\n{template}\n)"
+        sql += f"SELECT * FROM (\n{template}\n) ORDER BY file_row"
         try:
             con.execute(sql, bind_for(sql, {**params, **staging.params}))
             return staging

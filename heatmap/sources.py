@@ -257,7 +257,9 @@ def _header(readable: Path, delimiter: str, quote: str) -> list[str]:
 def _csv_staging(
     con: duckdb.DuckDBPyConnection, path: Path, readable: Path, mapping: Mapping
 ) -> Staging:
-    options = ["header = true", "null_padding = true", "strict_mode = false"]
+    # Quotes are RFC 4180's double quotes: an apostrophe in a value (O'Brien St) is text, never
+    # a quote the sniffer may take it for; only the delimiter and the escape are sniffed.
+    options = ["header = true", "null_padding = true", "strict_mode = false", "quote = '\"'"]
     if mapping.source.delimiter is not None:
         options.append(f"delim = {sql_text(mapping.source.delimiter)}")
     try:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from heatmap import coords
@@ -583,6 +583,7 @@ def shared_writer(
 
 
 @given(rows=st.lists(st.tuples(*[_FIELD] * len(_COLUMNS)), min_size=1, max_size=12))
+@example(rows=[("",) * 7] * 3 + [("",) * 6 + ("'",), ("",) * 6 + ("'\xa0",)])  # not a quote
 @settings(max_examples=30, deadline=None)
 def test_any_rows_of_any_text_are_accounted_for_without_a_traceback(
     shared_writer: tuple[Home, duckdb.DuckDBPyConnection], rows: list[tuple[str, ...]]
@@ -615,3 +616,32 @@ def test_excel_unicode_text_utf16_is_read(home: Home, tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-16"))  # with its BOM, as Excel writes it
     summary, rows, _ = _ingest(home, path)
     assert summary.accepted == 3 and rows[0][2] == "fibre_loss"
+
+
+def test_source_row_is_the_row_of_the_file_in_a_large_parallel_read(
+    home: Home, tmp_path: Path
+) -> None:
+    """Lineage and quarantine lines must name the file's own row, however DuckDB reads it."""
+    rows = 300_000
+    path = tmp_path / "large.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("complaint_id,reported_at,issue_type,lat,lon,address\n")
+        for i in range(1, rows + 1):
+            lat = "not-a-number" if i % 1000 == 0 else f"{39.8 + (i % 997) / 5000:.5f}"
+            types = ("fibre_loss", "宽带光衰", "area_outage", "停电", "roaming")
+            address = f"北京市朝阳区望京街道{i % 89}号院{i % 7}号楼;阜通东大街与望京街交叉口" * 2
+            out.write(
+                f"R{i},2026-11-20 10:{i % 60:02d}:00,{types[i % 5]},{lat},116.40000,{address}\n"
+            )
+    summary, _, _ = _ingest(home, path)
+    assert summary.rows_read == rows and summary.quarantined == rows // 1000
+    con = duckdb.connect(str(home.store_path), read_only=True)
+    try:
+        wrong = con.execute(
+            "SELECT count(*) FROM store.complaints WHERE 'R' || source_row <> complaint_id"
+        ).fetchone()
+        lines = con.execute("SELECT source_row FROM store.quarantine ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert wrong == (0,)
+    assert [row[0] for row in lines] == list(range(1000, rows + 1, 1000))

@@ -1,5 +1,6 @@
 -- validated: every source row with typed values and, when a check on its text fails, its reason.
--- Grain: one row per source row, in file order (a row's rowid + 1 is its source_row).
+-- Grain: one row per source row; file_row is its data row in the file (1 = the first after the
+-- header), and the table is stored in that order.
 -- Inputs: staging (the file's canonical text columns, from heatmap.sources, put in front of
 -- this query as a CTE), the temp table issue_type_names (source value -> type code) and the
 -- macros of parsers.sql.
@@ -14,6 +15,8 @@
 WITH cleaned AS (
     SELECT
         s.*,
+        -- the row's place in the file, taken before any join can reorder rows
+        row_number() OVER () AS file_row,
         nullif(trim(s.complaint_id), '') AS id_text,
         nullif(trim(s.reported_at), '') AS time_text,
         nullif(trim(s.issue_type), '') AS type_text,
@@ -58,6 +61,7 @@ checked AS (
     FROM typed AS t
 )
 SELECT
+    k.file_row,
     k.id_text AS complaint_id,
     k.reported_at_value AS reported_at,
     k.issue_type_code AS issue_type,
