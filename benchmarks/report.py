@@ -177,7 +177,7 @@ def _alert_list(listed: list[dict[str, Any]]) -> list[str]:
 def _detection(det: dict[str, Any]) -> list[str]:
     plan, planted = det["plan"], det["planted"]
     lines = [
-        "## 3. Detection on the generator's default events",
+        "## 5. Detection on the generator's default events",
         "",
         f"Seeds {plan['seeds']}: {plan['days']} days × {plan['per_day']:,}/day with the "
         f"generator's default events; null seeds {plan['null_seeds']}: the same city, no events. "
@@ -244,12 +244,12 @@ def render(results: dict[str, Any]) -> str:
     lines = _header(results)
     if "speed" in results:
         lines += _speed(results["speed"])
+    if "detection" in results:
+        lines += report_detection.render(results["detection"])
     if "ingest" in results:
         lines += report_scale.render_ingest(results["ingest"])
     if "dashboard" in results:
         lines += report_scale.render_dashboard(results["dashboard"])
-    if "detection" in results:
-        lines += report_detection.render(results["detection"])
     if "default_events" in results:
         lines += _detection(results["default_events"])
     lines += _targets(results)
