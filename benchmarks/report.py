@@ -5,18 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks import report_detection, report_scale
+from benchmarks.markdown import pct, table
 
 MAX_LISTED_ALERTS = 40
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines + [""]
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
 def _header(results: dict[str, Any]) -> list[str]:
@@ -103,7 +94,7 @@ def _speed(speed: dict[str, Any]) -> list[str]:
             ratio = f"**{case['baseline_over_engine']:.2f}×**"
             rows.append([case["case"], "", "", "**baseline ÷ (ingest + run)**", ratio, "", ""])
     header = ["case", "rows", "repeats", "step", "wall s", "CPU s", "peak RSS MiB"]
-    lines += _table(header, rows)
+    lines += table(header, rows)
     rows = [
         [
             c["case"],
@@ -129,7 +120,7 @@ def _speed(speed: dict[str, Any]) -> list[str]:
         "alerts matching no planted event",
         "planted events found",
     ]
-    lines += _table(header, rows)
+    lines += table(header, rows)
     for c in speed["cases"]:
         if c["false_alerts"]:
             lines += [f"Alerts of the {c['case']} case matching no planted event:", ""]
@@ -158,7 +149,7 @@ def _speed(speed: dict[str, Any]) -> list[str]:
         "peak RSS ingest / run MiB",
         "full run s (for comparison)",
     ]
-    return lines + _table(header, rows)
+    return lines + table(header, rows)
 
 
 def _alert_list(listed: list[dict[str, Any]]) -> list[str]:
@@ -168,7 +159,7 @@ def _alert_list(listed: list[dict[str, Any]]) -> list[str]:
     keys = ["seed"] if "seed" in listed[0] else []
     keys += ["kind", "issue_type", "window_start", "hours", "n_cells", "observed", "expected"]
     keys += ["score", "district", "shares"]
-    lines = _table(keys, [[a[key] for key in keys] for a in listed[:MAX_LISTED_ALERTS]])
+    lines = table(keys, [[a[key] for key in keys] for a in listed[:MAX_LISTED_ALERTS]])
     if len(listed) > MAX_LISTED_ALERTS:
         lines += [f"(the first {MAX_LISTED_ALERTS} of {len(listed)}; all are in latest.json)", ""]
     return lines
@@ -199,9 +190,9 @@ def _detection(det: dict[str, Any]) -> list[str]:
             [
                 kind,
                 f"{k['found']}/{k['planted']}",
-                _pct(k["recall"]),
+                pct(k["recall"]),
                 f"{k['matched_alerts']}/{k['alerts']}",
-                _pct(k["precision"]),
+                pct(k["precision"]),
                 k["false_alerts"],
                 k["false_per_week"],
                 k["false_per_scored_week"],
@@ -221,18 +212,18 @@ def _detection(det: dict[str, Any]) -> list[str]:
         "delay h, median (min – max)",
         "on time",
     ]
-    lines += _table(header, rows)
+    lines += table(header, rows)
     rows = [
         [event_id, e["kind"], f"{e['found']}/{e['runs']}", ", ".join(map(str, e["delays_h"]))]
         for event_id, e in planted["by_event"].items()
     ]
-    lines += _table(["planted event", "kind", "found", "delays h (per seed found)"], rows)
+    lines += table(["planted event", "kind", "found", "delays h (per seed found)"], rows)
     lines += ["### No planted events", ""]
     rows = [
         [kind, v["n"], v["per_week"], v["per_scored_week"]]
         for kind, v in det["null"]["false_by_kind"].items()
     ]
-    lines += _table(["kind", "false alerts", "per week", "per scored week"], rows)
+    lines += table(["kind", "false alerts", "per week", "per scored week"], rows)
     listed = planted["false_alerts"] + det["null"]["alerts"]
     lines += [f"### Alerts matching no planted event ({len(listed)})", ""]
     lines += _alert_list(listed)
@@ -292,7 +283,7 @@ def _targets(results: dict[str, Any]) -> list[str]:
         rows += _detection_targets(det)
     if "dashboard" in results:
         rows += report_scale.dashboard_targets(results["dashboard"])
-    return ["## SPEC targets beside what was measured", ""] + _table(
+    return ["## SPEC targets beside what was measured", ""] + table(
         ["target", "measured", "note"], rows
     )
 
@@ -305,18 +296,18 @@ def _detection_targets(det: dict[str, Any]) -> list[list[str]]:
     e = summary["table"][group]["engine"]
     equal = summary["equal_false_rate"][group]
     peers = "; ".join(
-        f"{report_detection.NAMES[d]} {_pct(x.get('recall_on_time'))} on time / "
-        f"{_pct(x.get('recall'))} any at {x.get('false_per_scored_week_all')}/wk"
+        f"{report_detection.NAMES[d]} {pct(x.get('recall_on_time'))} on time / "
+        f"{pct(x.get('recall'))} any at {x.get('false_per_scored_week_all')}/wk"
         for d, x in equal.items()
     )
     return [
         [
             "≥ 95% planted clusters within one window",
-            f"{_pct(e['recall_on_time'])} ({e['on_time']}/{e['planted_hotspots']}) on time, "
-            f"{_pct(e['recall_on_time_visible'])} of the hour-visible",
-            f"{seed_set} seeds; any delay {_pct(e['recall'])}",
+            f"{pct(e['recall_on_time'])} ({e['on_time']}/{e['planted_hotspots']}) on time, "
+            f"{pct(e['recall_on_time_visible'])} of the hour-visible",
+            f"{seed_set} seeds; any delay {pct(e['recall'])}",
         ],
-        ["≥ 90% flagged clusters real", f"hotspot precision {_pct(e['precision'])}", ""],
+        ["≥ 90% flagged clusters real", f"hotspot precision {pct(e['precision'])}", ""],
         [
             "< 1 false cluster / week, no events",
             f"{e['false_per_scored_week_null']} false hotspots / judged week (null)",
@@ -325,7 +316,7 @@ def _detection_targets(det: dict[str, Any]) -> list[list[str]]:
         ["median delay within 1 h", f"{e['median_time_to_alert_h']} h to alert (median)", ""],
         [
             "ahead of EARS C2 and Gi* at equal false rate",
-            f"engine {_pct(e['recall_on_time'])} / {_pct(e['recall'])} at "
+            f"engine {pct(e['recall_on_time'])} / {pct(e['recall'])} at "
             f"{e['false_per_scored_week_all']}/wk",
             peers,
         ],

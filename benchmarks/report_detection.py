@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks.markdown import pct, table
+
 NAMES = {
     "engine": "engine",
     "ears_c2": "EARS C2",
@@ -15,16 +17,6 @@ NAMES = {
     "engine_knob": "engine (knob)",
 }
 MAX_LISTED = 40
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines + [""]
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -44,7 +36,7 @@ def _threshold(detector: str, threshold: str | None) -> str:
 
 
 def _fraction(s: dict[str, Any], hits: str, total: str, share: str) -> str:
-    return f"{_pct(s[share])} ({s[hits]}/{s[total]})"
+    return f"{pct(s[share])} ({s[hits]}/{s[total]})"
 
 
 def _headline_rows(det: dict[str, Any], groups: list[str]) -> list[list[Any]]:
@@ -68,9 +60,9 @@ def _headline_rows(det: dict[str, Any], groups: list[str]) -> list[list[Any]]:
                     NAMES[detector],
                     _threshold(detector, s["threshold"]),
                     _fraction(s, "on_time", "planted_hotspots", "recall_on_time"),
-                    _pct(s["recall_on_time_visible"]),
+                    pct(s["recall_on_time_visible"]),
                     _fraction(s, "found", "planted_hotspots", "recall"),
-                    _pct(s["precision"]),
+                    pct(s["precision"]),
                     _num(s["false_per_scored_week_null"]),
                     _num(s["false_per_scored_week_all"]),
                     _num(s["median_time_to_alert_h"], 1),
@@ -89,7 +81,7 @@ def _equal_cell(summary: dict[str, Any], group: str, detector: str) -> str:
     mark = "" if e["within_target"] else " — none this quiet; quietest shown"
     rate = _num(e["false_per_scored_week_all"])
     return (
-        f"{_pct(e['recall_on_time'])} / {_pct(e['recall'])} at {rate}/wk "
+        f"{pct(e['recall_on_time'])} / {pct(e['recall'])} at {rate}/wk "
         f"({_threshold(detector, e['threshold'])}){mark}"
     )
 
@@ -142,7 +134,7 @@ def render(det: dict[str, Any]) -> list[str]:
         "with false alerts per week (all scenarios) at most the engine's.",
         "",
     ]
-    lines += _table(HEADLINE, _headline_rows(det, groups))
+    lines += table(HEADLINE, _headline_rows(det, groups))
     lines += _strata(summary)
     lines += _curves(summary)
     lines += _other(summary, groups)
@@ -160,7 +152,7 @@ def _strata(summary: dict[str, Any]) -> list[str]:
         for d in detectors:
             if d in by_detector:
                 total, found, on_time = by_detector[d]
-                row.append(f"{_pct(on_time / total)} / {_pct(found / total)}")
+                row.append(f"{pct(on_time / total)} / {pct(found / total)}")
             else:
                 row.append("n/a")
         rows.append(row)
@@ -171,7 +163,7 @@ def _strata(summary: dict[str, Any]) -> list[str]:
         "false-alarm rate in that seed set and city. Intensity is the realised peak rate per "
         "affected cell-hour λ: weak < 2, medium 2–5, strong ≥ 5.",
         "",
-    ] + _table(["stratum", "events", *[NAMES[d] for d in detectors]], rows)
+    ] + table(["stratum", "events", *[NAMES[d] for d in detectors]], rows)
 
 
 def _curves(summary: dict[str, Any]) -> list[str]:
@@ -198,12 +190,12 @@ def _curves(summary: dict[str, Any]) -> list[str]:
                         _threshold(detector, s["threshold"]),
                         _num(s["false_per_scored_week_all"]),
                         _num(s["false_windows_per_scored_week_all"], 1),
-                        _pct(s["recall_on_time"]),
-                        _pct(s["recall"]),
+                        pct(s["recall_on_time"]),
+                        pct(s["recall"]),
                     ]
                 )
         lines += [f"**{group}**", ""]
-        lines += _table(
+        lines += table(
             ["detector", "threshold", "false alerts / wk", "false windows / wk", "on time", "any"],
             rows,
         )
@@ -220,7 +212,7 @@ def _other(summary: dict[str, Any], groups: list[str]) -> list[str]:
                     kind,
                     f"{s['found']}/{s['planted']}",
                     f"{s['alerts'] - s['false']}/{s['alerts']}",
-                    _pct(s["precision"]),
+                    pct(s["precision"]),
                     _num(s["false_per_scored_week_null"]),
                     _num(s["median_time_to_alert_h"], 1),
                 ]
@@ -230,7 +222,7 @@ def _other(summary: dict[str, Any], groups: list[str]) -> list[str]:
         "",
         "A surge's time to alert counts from the local midnight its day starts.",
         "",
-    ] + _table(
+    ] + table(
         ["seeds/city", "kind", "found", "matched / alerts", "precision", "false / wk, null",
          "median h to alert"],
         rows,
@@ -246,12 +238,12 @@ def _listings(summary: dict[str, Any]) -> list[str]:
     keys = ["scenario", "issue_type", "window_start", "hours", "n_cells", "observed", "expected",
             "score", "district", "shares"]  # fmt: skip
     lines += [f"False hotspots ({len(false_hot)}):", ""]
-    lines += _table(keys, [[a.get(k) for k in keys] for a in false_hot[:MAX_LISTED]])
+    lines += table(keys, [[a.get(k) for k in keys] for a in false_hot[:MAX_LISTED]])
     other = summary["engine_false_other_seen"]
     keys2 = ["scenario", "kind", "issue_type", "window_start", "hours", "observed", "expected",
              "score", "shares"]  # fmt: skip
     lines += [f"False surges and data-quality alerts ({len(other)}):", ""]
-    lines += _table(keys2, [[a.get(k) for k in keys2] for a in other[:MAX_LISTED]])
+    lines += table(keys2, [[a.get(k) for k in keys2] for a in other[:MAX_LISTED]])
     misses = summary["engine_misses_seen"]
     keys3 = ["scenario", "event", "outcome", "n", "cells", "hours", "ramp_min", "lambda",
              "peak_first_2h", "peak_cell_hour", "peak_cell_day", "ears_c2",
@@ -262,7 +254,7 @@ def _listings(summary: dict[str, Any]) -> list[str]:
         "at their nominal thresholds.",
         "",
     ]
-    lines += _table(keys3, [[m.get(k) for k in keys3] for m in misses[:MAX_LISTED]])
+    lines += table(keys3, [[m.get(k) for k in keys3] for m in misses[:MAX_LISTED]])
     return lines
 
 
@@ -275,7 +267,7 @@ def _timings(det: dict[str, Any]) -> list[str]:
     return [f"Mean per scenario: {text}.", ""]
 
 
-def readme_table(det: dict[str, Any]) -> str:
+def readmetable(det: dict[str, Any]) -> str:
     """The short table for the README: fresh seeds when run, each city and both."""
     summary, plan = det["summary"], det["plan"]
     seed_set = "fresh" if "fresh" in plan["seed_sets"] else plan["seed_sets"][0]
@@ -300,9 +292,9 @@ def readme_table(det: dict[str, Any]) -> str:
                 [
                     city,
                     NAMES[detector],
-                    _pct(s["recall_on_time"]),
-                    _pct(s["recall"]),
-                    _pct(s["precision"]),
+                    pct(s["recall_on_time"]),
+                    pct(s["recall"]),
+                    pct(s["precision"]),
                     _num(s["false_per_scored_week_null"]),
                     _equal_cell(summary, group, detector),
                 ]
@@ -313,7 +305,7 @@ def readme_table(det: dict[str, Any]) -> str:
         "`.venv/bin/python -m benchmarks --only detection`):",
         "",
     ]
-    lines += _table(
+    lines += table(
         ["city", "detector", "on time", "found", "precision", "false / wk (null)",
          "at the engine's false rate: on time / any"],
         rows,

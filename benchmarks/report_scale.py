@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines + [""]
+from benchmarks.markdown import table
 
 
 def render_ingest(ingest: dict[str, Any]) -> list[str]:
@@ -27,7 +23,7 @@ def render_ingest(ingest: dict[str, Any]) -> list[str]:
         "`python -m benchmarks.ingest_speed` (`benchmarks/README.md` §3).",
         "",
     ]
-    lines += _table(
+    lines += table(
         ["rows read", "accepted", "quarantined", "wall s", "CPU s", "peak RSS MiB", "rows/s",
          "rows/s without start-up"],
         [[
@@ -41,7 +37,7 @@ def render_ingest(ingest: dict[str, Any]) -> list[str]:
     phases = ingest.get("phases")
     if phases:
         lines += ["Where the time goes (the same ingest in process):", ""]
-        lines += _table(
+        lines += table(
             ["phase", "s"],
             [[name.removesuffix("_s"), value] for name, value in phases.items()],
         )
@@ -63,7 +59,7 @@ def render_dashboard(dashboard: dict[str, Any]) -> list[str]:
         for name, figures in queries["per_query"].items()
     ]
     rows.append(["**all**", "", f"**{queries['p50_ms']}**", f"**{queries['p95_ms']}**"])
-    lines += _table(["query", "rows", "p50 ms", "p95 ms"], rows)
+    lines += table(["query", "rows", "p50 ms", "p95 ms"], rows)
     lines += [
         f"{hexagons['hexagons']:,} hexagons: building the layer {hexagons['build_ms']} ms, "
         f"serialising it for the browser {hexagons['serialise_ms']} ms "
@@ -78,7 +74,7 @@ def render_dashboard(dashboard: dict[str, Any]) -> list[str]:
             "tasks over 50 ms):",
             "",
         ]
-        lines += _table(
+        lines += table(
             ["map", "load → drawn ms", "longest task ms", "long tasks ms in all"],
             [
                 ["districts only", empty["load_to_drawn_ms"], empty["longest_task_ms"],
