@@ -267,7 +267,7 @@ def _timings(det: dict[str, Any]) -> list[str]:
     return [f"Mean per scenario: {text}.", ""]
 
 
-def readmetable(det: dict[str, Any]) -> str:
+def readme_table(det: dict[str, Any]) -> str:
     """The short table for the README: fresh seeds when run, each city and both."""
     summary, plan = det["summary"], det["plan"]
     seed_set = "fresh" if "fresh" in plan["seed_sets"] else plan["seed_sets"][0]
