@@ -49,6 +49,8 @@ def _score_cells(
                 "count_len": count_len,
                 "span": span,
                 "overlap": timedelta(hours=span - 1),
+                # a rolling window of one complaint can neither be flagged nor join a cluster
+                "min_count": 1 if span == 1 else settings.cluster_finder.support_min_count,
                 "spatial_types": taxonomy.spatial_codes or ["<none>"],
                 "history": settings.history,
                 "burn_in": settings.burn_in,

@@ -67,6 +67,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, window_len: str) -> pd.DataFrame:
             "history": timedelta(hours=24),
             "burn_in": timedelta(hours=0),
             "since": T0,
+            "min_count": 1,
         },
     )
     frame["hour"] = [

@@ -5,7 +5,9 @@
 -- the rolling 3-hour window, which starts every hour, else 1), $overlap (INTERVAL: how far a
 -- window reaches into the next ones, ($span - 1) hours), $spatial_types (list), $history
 -- (INTERVAL: how far back the baseline looks), $burn_in (INTERVAL: minimum history before a
--- window is judged), $since (only windows ending after it are returned).
+-- window is judged), $since (only windows ending after it are returned), $min_count (only
+-- windows with at least this many complaints are returned: 1 for clock hours and days, whose
+-- scores the map shows; for rolling windows, the fewest that can matter to a cluster).
 -- No look-ahead: every *_hist column sums earlier windows that do not overlap this one, so an
 -- event's first hours never raise its own baseline; city_now is the window's own citywide
 -- total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
@@ -144,6 +146,7 @@ JOIN city_hist AS t ON t.window_start = c.window_start AND t.issue_type = c.issu
 JOIN active AS a ON a.window_start = c.window_start AND a.issue_type = c.issue_type
 CROSS JOIN data_start AS d
 WHERE c.window_start >= d.first_window + $burn_in
+  AND c.n >= $min_count
   AND c.window_start >= CASE $window_len
       WHEN '1d' THEN date_trunc('day', $since)
       ELSE date_trunc('hour', $since) - $overlap
