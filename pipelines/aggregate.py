@@ -8,6 +8,7 @@ The trailing 'now' windows move with the newest complaint and are recounted ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,8 +68,25 @@ def _refresh_placeholders(con: duckdb.DuckDBPyConnection, settings: RunSettings)
     execute_file(con, "pipelines", "changed_points", {})
 
 
-def aggregate(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> AggregateSummary:
-    """Bring store.cell_counts and store.district_counts up to date with the complaints."""
+CountStep = Callable[[duckdb.DuckDBPyConnection, datetime], None]
+"""Brings the counts up to date with the complaints up to the given instant."""
+
+
+def count_in_duckdb(con: duckdb.DuckDBPyConnection, data_until: datetime) -> None:
+    """Recount the windows in ``touched_windows`` (and the trailing ones) in DuckDB."""
+    execute_file(con, "pipelines", "aggregate_counts", {"data_until": data_until})
+
+
+def aggregate(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, count: CountStep = count_in_duckdb
+) -> AggregateSummary:
+    """Bring store.cell_counts and store.district_counts up to date with the complaints.
+
+    The bookkeeping is the same whichever engine counts: new cells, placeholder piles, the
+    windows that changed (what detection rescores), and the aggregation state. ``count`` does
+    the counting: in DuckDB, incrementally, by default; ``pipelines.spark_aggregate`` passes
+    its Spark job.
+    """
     state = con.execute("SELECT max(last_batch_id) FROM store.aggregation_state").fetchone()
     after_batch = int(state[0]) if state and state[0] is not None else 0
     latest = con.execute(
@@ -83,7 +101,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> Aggregat
         "SELECT count(*), min(window_start) FILTER (window_len = '1h') FROM touched_windows"
     ).fetchone()
     if data_until is not None:
-        execute_file(con, "pipelines", "aggregate_counts", {"data_until": data_until})
+        count(con, data_until)
     batches = con.execute(
         "SELECT count(DISTINCT batch_id) FROM store.complaints WHERE batch_id > $after",
         {"after": after_batch},

@@ -19,7 +19,7 @@ import duckdb
 from heatmap.errors import HeatmapError
 from heatmap.home import Home
 from heatmap.sqlfiles import execute_file
-from pipelines.aggregate import AggregateSummary, _add_new_cells, _refresh_placeholders
+from pipelines.aggregate import AggregateSummary, aggregate
 from pipelines.lake import Lake, export_complaints, lake_for
 from pipelines.settings import RunSettings
 
@@ -34,39 +34,8 @@ def aggregate_on_spark(
     master: str = DEFAULT_MASTER,
 ) -> AggregateSummary:
     """Bring store.cell_counts and store.district_counts up to date, counted by Spark."""
-    state = con.execute("SELECT max(last_batch_id) FROM store.aggregation_state").fetchone()
-    after_batch = int(state[0]) if state and state[0] is not None else 0
-    latest = con.execute(
-        "SELECT max(batch_id), max(reported_at), count(*) FROM store.complaints"
-    ).fetchone()
-    assert latest is not None
-    last_batch, data_until, n_complaints = latest
-    _add_new_cells(con, after_batch)
-    _refresh_placeholders(con, settings)
-    execute_file(con, "pipelines", "touched_windows", {"after_batch": after_batch})
-    touched = con.execute(
-        "SELECT count(*), min(window_start) FILTER (window_len = '1h') FROM touched_windows"
-    ).fetchone()
-    if data_until is not None:
-        _count_on_spark(con, lake_for(home), timezone, master)
-    batches = con.execute(
-        "SELECT count(DISTINCT batch_id) FROM store.complaints WHERE batch_id > $after",
-        {"after": after_batch},
-    ).fetchone()
-    con.execute("DELETE FROM store.aggregation_state")
-    con.execute(
-        "INSERT INTO store.aggregation_state VALUES ($last)",
-        {"last": max(after_batch, int(last_batch or 0))},
-    )
-    for temp in ("previous_points", "changed_points", "touched_windows"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
-    return AggregateSummary(
-        batches=int(batches[0]) if batches else 0,
-        touched_windows=int(touched[0]) if touched else 0,
-        data_until=data_until,
-        complaints=int(n_complaints),
-        earliest_change=touched[1] if touched else None,
-    )
+    lake = lake_for(home)
+    return aggregate(con, settings, lambda c, _: _count_on_spark(c, lake, timezone, master))
 
 
 def _count_on_spark(con: duckdb.DuckDBPyConnection, lake: Lake, timezone: str, master: str) -> None:
