@@ -98,17 +98,18 @@ def publish(con: duckdb.DuckDBPyConnection, home: Home) -> Path:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _fsync(partial)
+    fsync_path(partial)
     os.rename(partial, final)
     link = home.published_dir / f".current-{uuid.uuid4().hex}"
     os.symlink(final.name, link)
     os.replace(link, home.current_path)
-    _fsync(home.published_dir)
+    fsync_path(home.published_dir)
     _prune(home, keep=final)
     return final
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (after a rename in it), to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -34,6 +34,7 @@ import duckdb
 
 from heatmap.home import Home
 from heatmap.sqlfiles import execute_file, query_file
+from heatmap.store import fsync_path
 
 LAKE_ENV = "HEATMAP_LAKE"
 DAY_FILE = "complaints.parquet"
@@ -134,11 +135,11 @@ def _write_days(con: duckdb.DuckDBPyConnection, lake: Lake, days: list[str]) -> 
                 raise RuntimeError(
                     f"expected one Parquet file for day {day}, DuckDB wrote {written}"
                 )
-            _fsync(written[0])
+            fsync_path(written[0])
             target = lake.day_file(day)
             target.parent.mkdir(exist_ok=True)
             os.replace(written[0], target)
-            _fsync(target.parent)
+            fsync_path(target.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -172,14 +173,6 @@ def _write_manifest(lake: Lake, days: dict[str, DayFile], con: duckdb.DuckDBPyCo
     }
     partial = lake.manifest_path.with_name(f".manifest-{uuid.uuid4().hex}.json")
     partial.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    _fsync(partial)
+    fsync_path(partial)
     os.replace(partial, lake.manifest_path)
-    _fsync(lake.complaints_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(lake.complaints_dir)
