@@ -27,19 +27,13 @@ import pandas as pd
 
 from geo_fixtures.reference import DEFAULT_SHARED_DATA
 from geo_fixtures.scenario import (
-    BACKGROUND,
     CHANNELS,
-    JITTER_M,
-    REPEAT_LAG_DAYS,
-    REPEAT_SHARE,
-    SAME_TYPE_ON_REPEAT,
     SEVERITIES,
     TYPE_SHARE,
     ScenarioConfig,
-    _background,
     _choose,
-    _repeat_roots,
     _rhythm,
+    draw_rows,
 )
 from geo_fixtures.scenario_events import (
     EventContext,
@@ -47,7 +41,6 @@ from geo_fixtures.scenario_events import (
     Planted,
     TruthEvent,
     draw_mix,
-    jitter,
 )
 from heatmap.taxonomy import default_taxonomy
 
@@ -159,6 +152,11 @@ class BostonScenario:
     truth: list[TruthEvent]
 
 
+def _boston_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Ten-digit numbers in Boston's 617 area code."""
+    return 617_000_0000 + rng.integers(0, 10**7, n)
+
+
 def build_boston(config: ScenarioConfig, population: pd.DataFrame) -> BostonScenario:
     """The Boston layout of ``config`` (``config.end`` in any zone; the rhythm is Boston's)."""
     end = config.end.tz_convert(BOSTON_TZ)
@@ -166,40 +164,11 @@ def build_boston(config: ScenarioConfig, population: pd.DataFrame) -> BostonScen
     slot_start, slot_weight = _rhythm(start, end, config.per_day)
     taxonomy = default_taxonomy()
     ctx = EventContext(start, end, population, slot_start, slot_weight, TYPE_SHARE, taxonomy)
-    rngs = [
-        np.random.default_rng(s)
-        for s in np.random.SeedSequence(config.seed).spawn(3 + len(config.events))
-    ]
-    bg = _background(ctx, rngs[0], population["residential"].to_numpy(bool))
-    planted = [event.plant(ctx, rng) for event, rng in zip(config.events, rngs[3:], strict=True)]
-    sizes = [len(bg["t"])] + [len(p.t) for p in planted]
-    group = np.repeat(np.arange(len(sizes)), sizes)
-    bg_mask = group == 0
-    t = np.concatenate([bg["t"]] + [p.t for p in planted])
-    issue_type = np.concatenate([bg["issue_type"]] + [p.issue_type for p in planted])
-    rng = rngs[1]
-    share = np.repeat([REPEAT_SHARE] + [p.repeat_share for p in planted], sizes)
-    mean_lag = np.where(bg_mask, REPEAT_LAG_DAYS * config.per_day, 0.3 * np.repeat(sizes, sizes))
-    root = _repeat_roots(rng, t, group, share, mean_lag)
-    phone = 617_000_0000 + rng.integers(0, 10**7, len(t))
-    gaz = bg["gaz"][root[bg_mask]]
-    same_type = bg_mask & (rng.random(len(t)) < SAME_TYPE_ON_REPEAT)
-    issue_type[same_type] = issue_type[root[same_type]]
-    bg_lat, bg_lon = jitter(rng, ctx.gaz_lat[gaz], ctx.gaz_lon[gaz], JITTER_M)
-    rows = pd.DataFrame(
-        {
-            "t": t,
-            "issue_type": issue_type,
-            "lat": np.round(np.concatenate([bg_lat] + [p.lat for p in planted]), 6),
-            "lon": np.round(np.concatenate([bg_lon] + [p.lon for p in planted]), 6),
-            "address": np.concatenate([ctx.gaz_address[gaz]] + [p.address for p in planted]),
-            "phone": phone[root],
-            "urgent": np.repeat([False] + [p.urgent for p in planted], sizes),
-            "event_id": np.repeat([BACKGROUND] + [p.truth.event_id for p in planted], sizes),
-        }
-    )
-    rows = rows.iloc[np.lexsort((np.arange(len(t)), t))].reset_index(drop=True)
-    complaints = _render(rngs[2], rows)
+    residential = population["residential"].to_numpy(bool)
+    render_rng, rows, planted = draw_rows(config, ctx, residential, _boston_numbers)
+    # 6 decimals, as written: the truth's cells come from these rows
+    rows["lat"], rows["lon"] = np.round(rows["lat"], 6), np.round(rows["lon"], 6)
+    complaints = _render(render_rng, rows)
     truth = [_with_cells(rows, p.truth) for p in planted]
     return BostonScenario(config, complaints, rows["event_id"], truth)
 

@@ -20,6 +20,7 @@ import json
 import shutil
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -244,29 +245,29 @@ def _truth_cells(complaints: pd.DataFrame, event_ids: pd.Series, truth: TruthEve
     return replace(truth, cells=tuple(cells))
 
 
-def build_scenario(config: ScenarioConfig) -> Scenario:
-    """Generate the complaints and the truth of ``config``; the same config gives the same rows.
+def _mobile_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Eleven-digit Chinese mobile numbers."""
+    return rng.choice(MOBILE_PREFIXES, n) * 10**8 + rng.integers(0, 10**8, n)
 
-    Parameters
-    ----------
-    config : ScenarioConfig
 
-    Returns
-    -------
-    Scenario
+def draw_rows(
+    config: ScenarioConfig,
+    ctx: EventContext,
+    residential: np.ndarray,
+    phone_numbers: Callable[[np.random.Generator, int], np.ndarray],
+) -> tuple[np.random.Generator, pd.DataFrame, list[Planted]]:
+    """The rows of a city's scenario in time order, before they are written as an export.
+
+    Background complaints over the population points of ``ctx`` (``residential`` marks the
+    homes), the planted events of ``config``, repeat callers linked to their first call, and
+    one column per row: ``t, issue_type, lat, lon, address, phone, urgent, event_id``; with the
+    random generator that renders the export and the planted events. The Beijing scenario and the
+    detection benchmark's Boston layout both draw their rows here.
     """
-    end = config.end.tz_convert(TZ)
-    start = end - pd.Timedelta(days=config.days)
-    gazetteer = load_gazetteer()
-    slot_start, slot_weight = _rhythm(start, end, config.per_day)
-    ctx = EventContext(
-        start, end, gazetteer, slot_start, slot_weight, TYPE_SHARE, default_taxonomy()
-    )
     rngs = [
         np.random.default_rng(s)
         for s in np.random.SeedSequence(config.seed).spawn(3 + len(config.events))
     ]
-    residential = gazetteer["address"].str.contains(RESIDENTIAL, na=False).to_numpy(bool)
     bg = _background(ctx, rngs[0], residential)
     planted: list[Planted] = [
         event.plant(ctx, rng) for event, rng in zip(config.events, rngs[3:], strict=True)
@@ -280,7 +281,7 @@ def build_scenario(config: ScenarioConfig) -> Scenario:
     share = np.repeat([REPEAT_SHARE] + [p.repeat_share for p in planted], sizes)
     mean_lag = np.where(bg_mask, REPEAT_LAG_DAYS * config.per_day, 0.3 * np.repeat(sizes, sizes))
     root = _repeat_roots(rng, t, group, share, mean_lag)
-    phone = rng.choice(MOBILE_PREFIXES, len(t)) * 10**8 + rng.integers(0, 10**8, len(t))
+    phone = phone_numbers(rng, len(t))
     # A background repeat caller calls from the same place, mostly about the same thing.
     gaz = bg["gaz"][root[bg_mask]]
     same_type = bg_mask & (rng.random(len(t)) < SAME_TYPE_ON_REPEAT)
@@ -299,7 +300,30 @@ def build_scenario(config: ScenarioConfig) -> Scenario:
         }
     )
     rows = rows.iloc[np.lexsort((np.arange(len(t)), t))].reset_index(drop=True)
-    complaints = _render(rngs[2], rows)
+    return rngs[2], rows, planted
+
+
+def build_scenario(config: ScenarioConfig) -> Scenario:
+    """Generate the complaints and the truth of ``config``; the same config gives the same rows.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+
+    Returns
+    -------
+    Scenario
+    """
+    end = config.end.tz_convert(TZ)
+    start = end - pd.Timedelta(days=config.days)
+    gazetteer = load_gazetteer()
+    slot_start, slot_weight = _rhythm(start, end, config.per_day)
+    ctx = EventContext(
+        start, end, gazetteer, slot_start, slot_weight, TYPE_SHARE, default_taxonomy()
+    )
+    residential = gazetteer["address"].str.contains(RESIDENTIAL, na=False).to_numpy(bool)
+    render_rng, rows, planted = draw_rows(config, ctx, residential, _mobile_numbers)
+    complaints = _render(render_rng, rows)
     event_ids = rows["event_id"]
     truth = [_truth_cells(complaints, event_ids, p.truth) for p in planted]
     return Scenario(config, complaints, event_ids, truth)
