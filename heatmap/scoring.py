@@ -94,10 +94,11 @@ class CellScorer:
     neighbourhood_cells : cells per neighbourhood (49 resolution-8 cells per resolution-6).
     floor_fraction : the lowest expectation, as a fraction of the mean active cell's.
     dispersion : the negative-binomial size k of a cell's count: its variance is
-        ``E + E²/k``. Counts of busy cells vary from day to day more than a Poisson allows
-        (k ≈ 4–7 measured on the detection benchmark's Boston layout); at the fraction of a
-        complaint a sparse cell expects in an hour the extra variance is small. None is the
-        Poisson.
+        ``E + E²/k``. Counts of busy cells vary from day to day more than a Poisson allows:
+        ``python -m benchmarks.dispersion`` on the detection benchmark's Boston scenarios
+        without events gives k ≈ 5 (windows expecting 2 or more; 2.9 at 5 or more). At the
+        fraction of a complaint a sparse cell expects in an hour the extra variance is small.
+        None is the Poisson.
     alpha : a cell is flagged when P(X ≥ observed) is below this…
     min_count : …and at least this many complaints were observed.
 
