@@ -1,7 +1,7 @@
 """Scorers: what count is normal for a place and a window, and how surprising the observed is.
 
 Both scorers have the same shape: built with their parameters, given a frame of counts with
-their history (from ``pipelines/sql/score_inputs.sql`` / ``surge_inputs.sql``), they return
+their history (from ``pipelines.score_inputs`` / ``surge_inputs.sql``), they return
 the frame with ``expected``, ``p_value``, ``score`` and ``flagged`` added.
 
 ``score`` is the Poisson log-likelihood ratio of "this window is elevated" against "this window

@@ -1,7 +1,7 @@
 """Detection: score cells, grow clusters, find surges, and turn them into alert rows.
 
 Runs on the writer connection after aggregation; reads ``store.cell_counts`` through
-``pipelines/sql/score_inputs.sql`` and the complaints through ``surge_inputs.sql``, and
+``pipelines.score_inputs`` and the complaints through ``surge_inputs.sql``, and
 rewrites ``store.cell_scores``, ``store.alerts`` and ``store.alert_windows``.
 """
 
@@ -20,6 +20,7 @@ from heatmap.districts import locate_cells
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file
 from heatmap.taxonomy import Taxonomy
+from pipelines.score_inputs import ScoringPass, score_inputs
 from pipelines.settings import RunSettings
 
 # Each scored window length: the stored counts it is made of, and how many of them. A rolling
@@ -44,21 +45,20 @@ def _score_cells(
     """
     if since is not None:
         for window_len, (count_len, span) in SCORED_WINDOWS.items():
-            params: dict[str, object] = {
-                "window_len": window_len,
-                "count_len": count_len,
-                "span": span,
-                "overlap": timedelta(hours=span - 1),
+            scoring = ScoringPass(
+                window_len=window_len,
+                count_len=count_len,
+                span=span,
                 # a rolling window of one complaint can neither be flagged nor join a cluster
-                "min_count": 1 if span == 1 else settings.cluster_finder.support_min_count,
-                "spatial_types": taxonomy.spatial_codes or ["<none>"],
-                "history": settings.history,
-                "burn_in": settings.burn_in,
-                "since": since,
-            }
-            inputs = query_file(con, "pipelines", "score_inputs", params)
-            scored = settings.cell_scorer.score(inputs)
+                min_count=1 if span == 1 else settings.cluster_finder.support_min_count,
+                spatial_types=taxonomy.spatial_codes,
+                history=settings.history,
+                burn_in=settings.burn_in,
+                since=since,
+            )
+            scored = settings.cell_scorer.score(score_inputs(con, scoring))
             scored["window_len"] = window_len
+            params = {"window_len": window_len, "since": since, "overlap": scoring.overlap}
             execute_file(con, "pipelines", "replace_cell_scores", params)
             con.register("scored", scored)
             con.execute(

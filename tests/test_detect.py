@@ -1,6 +1,6 @@
 """The inputs of scoring, per window length, checked against counts made by hand.
 
-A small store is filled with hourly counts of one cell; ``pipelines/sql/score_inputs.sql`` must
+A small store is filled with hourly counts of one cell; ``pipelines.score_inputs`` must
 give each window its own count (a rolling 3-hour window: the sum of its three hours) and a
 history made only of earlier windows that do not overlap it, so that an event's first hours
 never raise its own baseline.
@@ -15,10 +15,10 @@ import h3
 import pandas as pd
 import pytest
 
-from heatmap.sqlfiles import query_file
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema
 from pipelines.detect import SCORED_WINDOWS
+from pipelines.score_inputs import ScoringPass, score_inputs
 
 CELL = h3.str_to_int(h3.latlng_to_cell(39.90, 116.40, 8))
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -54,22 +54,17 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def _inputs(con: duckdb.DuckDBPyConnection, window_len: str) -> pd.DataFrame:
     count_len, span = SCORED_WINDOWS[window_len]
-    frame = query_file(
-        con,
-        "pipelines",
-        "score_inputs",
-        {
-            "window_len": window_len,
-            "count_len": count_len,
-            "span": span,
-            "overlap": timedelta(hours=span - 1),
-            "spatial_types": ["fibre_loss"],
-            "history": timedelta(hours=24),
-            "burn_in": timedelta(hours=0),
-            "since": T0,
-            "min_count": 1,
-        },
+    scoring = ScoringPass(
+        window_len=window_len,
+        count_len=count_len,
+        span=span,
+        min_count=1,
+        spatial_types=["fibre_loss"],
+        history=timedelta(hours=24),
+        burn_in=timedelta(hours=0),
+        since=T0,
     )
+    frame = score_inputs(con, scoring)
     frame["hour"] = [
         int((pd.Timestamp(s).tz_convert("UTC") - T0).total_seconds() // 3600)
         for s in frame["window_start"]

@@ -1,3 +1,6 @@
+-- score_inputs (reference): the engine's score inputs written as one DuckDB query, with
+-- range-framed windows. pipelines.score_inputs computes the same in numpy, faster;
+-- tests/test_score_inputs.py checks the two agree row for row. Not used by the engine.
 -- score_inputs: every non-zero count of a spatial issue type with the history it is judged by.
 -- Grain: (cell, window_start, issue_type) for one scored window length.
 -- Inputs: store.cell_counts. Parameters: $window_len (the scored window: '1h', '3h', '1d'),
