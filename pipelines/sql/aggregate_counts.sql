@@ -2,7 +2,8 @@
 -- resolution 8, then rolled up to 7 and 6) and store.district_counts.
 -- Grain: cell_counts (cell, resolution, window_len, window_start, issue_type);
 -- district_counts (district, window_len, window_start, issue_type).
--- Inputs: the complaints view; temp table touched_windows. Parameters: $data_until (the newest
+-- Inputs: the complaints view (through complaints_from: only the complaints that can count, and
+-- the 30 days before them that decide their repeats); temp table touched_windows. Parameters: $data_until (the newest
 -- complaint: trailing windows end there).
 CREATE OR REPLACE TEMP TABLE trailing_windows AS
 SELECT window_len, $data_until - span AS window_start, span
@@ -13,12 +14,10 @@ CREATE OR REPLACE TEMP TABLE windowed AS
 WITH located AS (
     SELECT cell, district, precision, issue_type, is_repeat, severity = 'A' AS is_severe,
            reported_at
-    FROM complaints
+    FROM complaints_from(least(
+        (SELECT min(window_start) FROM touched_windows), $data_until - INTERVAL 24 HOURS
+    ))
     WHERE precision <> 'placeholder'
-      AND reported_at >= least(
-          (SELECT min(window_start) FROM touched_windows),
-          $data_until - INTERVAL 24 HOURS
-      )
 ),
 calendar AS (
     SELECT l.*, '1h' AS window_len, date_trunc('hour', l.reported_at) AS window_start

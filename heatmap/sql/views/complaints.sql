@@ -6,13 +6,17 @@
 -- Only 'point' rows are counted in their resolution-8 cell; coarser geocodes (locality,
 -- subdistrict, district) carry a cell of their own, coarser resolution.
 -- district: the one the geocoder named, else that of the cell's centre.
-CREATE OR REPLACE VIEW complaints AS
+-- complaints_from(since): the same rows reported at or after since (NULL: all of them). It
+-- reads only the 30 days before since to judge repeats, where a filter on the view would
+-- first order every customer's whole history (the previous complaint cannot be pushed past).
+CREATE OR REPLACE MACRO complaints_from(since) AS TABLE
 WITH ordered AS (
     SELECT
         c.*,
         lag(c.reported_at) OVER (PARTITION BY c.customer_hash ORDER BY c.reported_at, c.complaint_id)
             AS previous_at
     FROM store.complaints AS c
+    WHERE since IS NULL OR c.reported_at >= since - INTERVAL 30 DAYS
 )
 SELECT
     o.complaint_id,
@@ -41,4 +45,7 @@ SELECT
 FROM ordered AS o
 LEFT JOIN store.placeholder_points AS p
     ON o.lat = p.lat AND o.lon = p.lon AND o.position_source <> 'geocoded'
-LEFT JOIN store.cells AS cl ON o.cell = cl.cell;
+LEFT JOIN store.cells AS cl ON o.cell = cl.cell
+WHERE since IS NULL OR o.reported_at >= since;
+
+CREATE OR REPLACE VIEW complaints AS SELECT * FROM complaints_from(CAST(NULL AS TIMESTAMPTZ));
