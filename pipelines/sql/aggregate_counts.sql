@@ -53,24 +53,23 @@ FROM windowed
 WHERE precision = 'point'
 GROUP BY ALL;
 
--- The parents are looked up once per distinct cell (thousands), not once per count (millions):
--- h3_cell_to_parent is a Python function, and calling it per row was most of this statement.
+-- The roll-ups count the same rows by parent cell. The parents are looked up once per distinct
+-- cell (thousands), not once per row: h3_cell_to_parent is a Python function.
 INSERT INTO store.cell_counts
-WITH parents AS (
+WITH points AS (
+    SELECT * FROM windowed WHERE precision = 'point'
+),
+parents AS (
     SELECT u.cell, r.resolution, h3_cell_to_parent(u.cell, r.resolution) AS parent
-    FROM (SELECT DISTINCT cell FROM store.cell_counts WHERE resolution = 8) AS u
+    FROM (SELECT DISTINCT cell FROM points) AS u
     CROSS JOIN (VALUES (7), (6)) AS r(resolution)
 )
 SELECT
-    p.parent AS cell, p.resolution, c.window_start, c.window_len,
-    c.issue_type, sum(c.n)::INTEGER, sum(c.n_repeat)::INTEGER, sum(c.n_severe)::INTEGER
-FROM store.cell_counts AS c
-JOIN parents AS p ON p.cell = c.cell
-WHERE c.resolution = 8
-  AND (c.window_len LIKE 'now_%' OR EXISTS (
-      SELECT 1 FROM touched_windows AS t
-      WHERE t.window_len = c.window_len AND t.window_start = c.window_start
-  ))
+    p.parent AS cell, p.resolution, w.window_start, w.window_len, w.issue_type,
+    count(*) AS n, count(*) FILTER (w.is_repeat) AS n_repeat,
+    count(*) FILTER (w.is_severe) AS n_severe
+FROM points AS w
+JOIN parents AS p ON p.cell = w.cell
 GROUP BY ALL;
 
 DELETE FROM store.district_counts AS d
