@@ -7,7 +7,7 @@ rewrites ``store.cell_scores``, ``store.alerts`` and ``store.alert_windows``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -20,7 +20,7 @@ from heatmap.districts import locate_cells
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file
 from heatmap.taxonomy import Taxonomy
-from pipelines.score_inputs import ScoringPass, score_inputs
+from pipelines.score_inputs import ScoringPass, rescored_from, score_inputs
 from pipelines.settings import RunSettings
 
 # Each scored window length: the stored counts it is made of, and how many of them. A rolling
@@ -31,34 +31,39 @@ SCORED_WINDOWS = {"1h": ("1h", 1), "3h": ("1h", 3), "1d": ("1d", 1)}
 SURGE_WINDOWS = ("1h", "1d")
 
 
-def _score_cells(
+def _rescore(
     con: duckdb.DuckDBPyConnection,
     settings: RunSettings,
     taxonomy: Taxonomy,
     since: datetime | None,
 ) -> pd.DataFrame:
-    """Rescore the windows that end after ``since``; return the cluster candidates of all.
+    """Rescore the windows that end after ``since`` and find their clusters; every cluster.
 
     A window is judged only on data before its end, so a window that ended before the
-    earliest recounted one cannot have changed: its stored score stands. ``since`` is None
-    when nothing was recounted, and then nothing is rescored.
+    earliest recounted one cannot have changed: its stored scores and clusters stand. ``since``
+    is None when nothing was recounted, and then nothing is rescored. A store written before
+    clusters were stored has scores but no clusters: they are all found once.
     """
-    if since is not None:
-        for window_len, (count_len, span) in SCORED_WINDOWS.items():
-            scoring = ScoringPass(
-                window_len=window_len,
-                count_len=count_len,
-                span=span,
-                # a rolling window of one complaint can neither be flagged nor join a cluster
-                min_count=1 if span == 1 else settings.cluster_finder.support_min_count,
-                spatial_types=taxonomy.spatial_codes,
-                history=settings.history,
-                burn_in=settings.burn_in,
-                since=since,
-            )
+    rebuild = _clusters_missing(con)
+    for window_len, (count_len, span) in SCORED_WINDOWS.items():
+        if since is None and not rebuild:
+            continue
+        scoring = ScoringPass(
+            window_len=window_len,
+            count_len=count_len,
+            span=span,
+            # a rolling window of one complaint can neither be flagged nor join a cluster
+            min_count=1 if span == 1 else settings.cluster_finder.support_min_count,
+            spatial_types=taxonomy.spatial_codes,
+            history=settings.history,
+            burn_in=settings.burn_in,
+            since=since or EPOCH,
+        )
+        first = rescored_from(con, scoring)
+        if since is not None:
             scored = settings.cell_scorer.score(score_inputs(con, scoring))
             scored["window_len"] = window_len
-            params = {"window_len": window_len, "since": since, "overlap": scoring.overlap}
+            params = {"window_len": window_len, "rescored_from": first}
             execute_file(con, "pipelines", "replace_cell_scores", params)
             con.register("scored", scored)
             con.execute(
@@ -66,13 +71,53 @@ def _score_cells(
                 "observed, expected, p_value, score, flagged FROM scored"
             )
             con.unregister("scored")
+        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first)
+    return query_file(con, "pipelines", "stored_clusters", {})
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CLUSTER_SCHEMA = pa.schema(
+    [
+        ("window_start", pa.timestamp("us", tz="UTC")),
+        ("window_len", pa.string()),
+        ("issue_type", pa.string()),
+        ("cells", pa.list_(pa.uint64())),
+        ("observed", pa.int64()),
+        ("expected", pa.float64()),
+        ("p_value", pa.float64()),
+        ("score", pa.float64()),
+        ("n_cells", pa.int32()),
+    ]
+)
+
+
+def _clusters_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    ((missing,),) = con.execute(
+        "SELECT NOT EXISTS (FROM store.clusters) AND EXISTS (FROM store.cell_scores)"
+    ).fetchall()
+    return bool(missing)
+
+
+def _replace_clusters(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, window_len: str, first: datetime
+) -> None:
+    """Find the clusters of the windows of ``window_len`` from ``first`` on, and store them."""
     finder = settings.cluster_finder
-    return query_file(
-        con,
-        "pipelines",
-        "cluster_candidates",
-        {"support_alpha": finder.support_alpha, "support_min_count": finder.support_min_count},
-    )
+    params = {
+        "window_len": window_len,
+        "rescored_from": first,
+        "support_alpha": finder.support_alpha,
+        "support_min_count": finder.support_min_count,
+    }
+    candidates = query_file(con, "pipelines", "cluster_candidates", params)
+    found = finder.find(candidates) if not candidates.empty else pd.DataFrame()
+    columns = {name: found[name].tolist() if len(found) else [] for name in CLUSTER_SCHEMA.names}
+    columns["cells"] = [np.asarray(c, dtype=np.uint64) for c in columns["cells"]]
+    con.register("found_clusters", pa.Table.from_pydict(columns, schema=CLUSTER_SCHEMA))
+    try:
+        execute_file(con, "pipelines", "replace_clusters", params)
+    finally:
+        con.unregister("found_clusters")
 
 
 def _surges(
@@ -248,8 +293,7 @@ def detect(
     since: datetime | None,
 ) -> list[dict[str, Any]]:
     """Score what changed since ``since``, cluster, link episodes, store the alerts."""
-    scores = _score_cells(con, settings, taxonomy, since)
-    clusters = settings.cluster_finder.find(scores) if not scores.empty else pd.DataFrame()
+    clusters = _rescore(con, settings, taxonomy, since)
     hotspots = link_episodes(clusters, "hotspot")
     surges = link_episodes(_surges(con, settings, clusters), "surge")
     rows: list[dict[str, Any]] = []

@@ -78,6 +78,13 @@ class ScoringPass:
         return timedelta(hours=self.span - 1)
 
 
+def rescored_from(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> datetime:
+    """The first window of ``scoring``'s length that ends after its ``since``."""
+    params = {"window_len": scoring.window_len, "since": scoring.since, "overlap": scoring.overlap}
+    ((first,),) = _relation(con, "rescored_from", params).fetchall()
+    return first  # type: ignore[no-any-return]
+
+
 def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.DataFrame:
     """The score inputs of ``scoring``'s windows, ordered by window_start, issue_type, cell."""
     params: dict[str, object] = {
@@ -87,10 +94,10 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
         "history": scoring.history,
         "burn_in": scoring.burn_in,
         "since": scoring.since,
-        "overlap": scoring.overlap,
+        "rescored_from": rescored_from(con, scoring),
     }
     stored = _relation(con, "score_counts", params).to_arrow_table()
-    ((judged_from, rescored_from),) = _relation(con, "score_bounds", params).fetchall()
+    ((judged_from, first_rescored),) = _relation(con, "score_bounds", params).fetchall()
     ((zone,),) = con.execute("SELECT current_setting('TimeZone')").fetchall()
     if stored.num_rows == 0 or judged_from is None:
         return _frame({}, zone)
@@ -114,7 +121,7 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
     series = _Series.of(con, counts, scoring)
 
     group, t, n = counts
-    keep = (t >= judged_from) & (t >= rescored_from) & (n >= scoring.min_count)
+    keep = (t >= judged_from) & (t >= first_rescored) & (n >= scoring.min_count)
     rows = np.flatnonzero(keep)
     rows = rows[np.lexsort((group[rows] // n_types, group[rows] % n_types, t[rows]))]
     cell_hist = series.trailing(group, t, n, rows)

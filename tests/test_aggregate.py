@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -151,7 +152,9 @@ def test_complaints_from_an_instant_are_the_view_filtered_at_it(at_once: Home) -
     """complaints_from(t) reads only 30 days before t, yet judges every repeat as the view does."""
     con = duckdb.connect(str(at_once.current_path), read_only=True)
     con.execute("SET TimeZone = 'Asia/Shanghai'")
-    first, last = con.execute("SELECT min(reported_at), max(reported_at) FROM complaints").fetchone()
+    first, last = con.execute(
+        "SELECT min(reported_at), max(reported_at) FROM complaints"
+    ).fetchone()
     repeats_seen = 0
     for fraction in (0.0, 0.3, 0.61, 0.9):
         since = first + (last - first) * fraction
@@ -165,4 +168,23 @@ def test_complaints_from_an_instant_are_the_view_filtered_at_it(at_once: Home) -
             "SELECT count(*) FROM complaints_from($t) WHERE is_repeat", {"t": since}
         ).fetchone()[0]
     assert repeats_seen > 0  # the scenario's repeat callers make the comparison mean something
+    con.close()
+
+
+def test_a_store_without_stored_clusters_finds_them_all_again(
+    scenario: Path, at_once: Home, tmp_path: Path
+) -> None:
+    """A store written before clusters were stored gets them all on its next run."""
+    home = Home(tmp_path / "home")
+    shutil.copytree(at_once.root, home.root, symlinks=True)
+    before = _tables(home)["alerts"]
+    assert before  # the scenario's planted events make alerts
+    con = duckdb.connect(str(home.store_path))
+    stored = con.execute("SELECT count(*) FROM store.clusters").fetchone()[0]
+    con.execute("DELETE FROM store.clusters")
+    con.close()
+    run_pipeline(home, TZ, default_taxonomy())
+    assert _tables(home)["alerts"] == before
+    con = duckdb.connect(str(home.store_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM store.clusters").fetchone()[0] == stored
     con.close()

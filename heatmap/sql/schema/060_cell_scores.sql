@@ -1,6 +1,6 @@
 -- store.cell_scores: each non-zero cell count judged against what is normal for it.
 -- Grain: (cell, window_len, window_start, issue_type), spatial issue types only.
--- Inputs: store.cell_counts (pipelines/sql/score_inputs.sql) and heatmap.scoring.
+-- Inputs: store.cell_counts (pipelines.score_inputs) and heatmap.scoring.
 -- expected uses only data before window_start (no look-ahead) plus the citywide total of the
 -- window itself; score = Poisson log-likelihood ratio; p_value = P(X >= observed | expected).
 CREATE TABLE IF NOT EXISTS store.cell_scores (
