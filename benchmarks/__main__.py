@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import dashboard_speed, ingest_speed, measure, report_detection
+from benchmarks import dashboard_speed, ingest_speed, measure, report_detection, scale_speed
 from benchmarks.detection import DetectionPlan, run_detection
 from benchmarks.detection_eval import EvalPlan, run_evaluation
 from benchmarks.machine import describe_machine, describe_revision, describe_run
@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only",
-        choices=("speed", "ingest", "dashboard", "detection", "default-events"),
-        help="run one benchmark only (default: speed, ingest, dashboard and detection)",
+        choices=("speed", "ingest", "dashboard", "detection", "scale", "default-events"),
+        help="run one benchmark only (default: speed, ingest, dashboard, detection and scale)",
     )
     parser.add_argument("--skip-1m", action="store_true", help="leave out the 1 M-row case")
     parser.add_argument(
@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=ingest_speed.DEFAULT_ROWS,
         help=f"rows of the ingest benchmark's export (default {ingest_speed.DEFAULT_ROWS:,})",
+    )
+    parser.add_argument(
+        "--scale-rows",
+        type=int,
+        default=scale_speed.DEFAULT_ROWS,
+        help=f"rows of the year in the scale benchmark (default {scale_speed.DEFAULT_ROWS:,})",
     )
     parser.add_argument("--work-dir", type=Path, help="keep scenarios, homes and logs here")
     parser.add_argument(
@@ -110,6 +116,8 @@ def _run(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
         results["dashboard"] = dashboard_speed.run()
     if args.only in (None, "detection"):
         results["detection"] = run_evaluation(_eval_plan(args), work_dir / "detection", _log)
+    if args.only in (None, "scale"):
+        results["scale"] = scale_speed.run(work_dir / "scale", args.scale_rows, _log)
     if args.only == "default-events":
         defaults = DetectionPlan()
         plan = DetectionPlan(

@@ -46,8 +46,20 @@ TYPES_ZH = [
 ]  # fmt: skip
 
 
-def write_export(path: Path, rows: int, crs: str = "gcj02", seed: int = SEED) -> dict[str, Any]:
-    """Write a ``rows``-row export to ``path`` and its mapping next to it; returns facts on it."""
+def write_export(
+    path: Path,
+    rows: int,
+    crs: str = "gcj02",
+    seed: int = SEED,
+    days: int = 28,
+    start: str = "2026-10-24 00:00:00",
+    id_prefix: str = "GD",
+) -> dict[str, Any]:
+    """Write a ``rows``-row export to ``path`` and its mapping next to it; returns facts on it.
+
+    Its complaints fall over the ``days`` from ``start`` (local time); their ids are
+    ``id_prefix`` and a number, so exports of different prefixes share no id.
+    """
     began = time.perf_counter()
     addresses = load_gazetteer()["address"].str.split(";").str[0].tolist()
     con = duckdb.connect()
@@ -61,10 +73,10 @@ def write_export(path: Path, rows: int, crs: str = "gcj02", seed: int = SEED) ->
     sql = f"""
     COPY (
       SELECT
-        'GD' || lpad(CAST(i AS VARCHAR), 10, '0') AS "工单编号",
+        $id_prefix || lpad(CAST(i AS VARCHAR), 10, '0') AS "工单编号",
         CASE WHEN i % 211 = 7 THEN '2026-02-30 10:00:00'
-             ELSE strftime(TIMESTAMP '2026-10-24 00:00:00'
-                  + to_seconds(CAST(hash(i, 1) % (28 * 86400) AS BIGINT)), '%Y-%m-%d %H:%M:%S')
+             ELSE strftime(CAST($start AS TIMESTAMP)
+                  + to_seconds(CAST(hash(i, 1) % ({days} * 86400) AS BIGINT)), '%Y-%m-%d %H:%M:%S')
         END AS "受理时间",
         $types[1 + CAST(hash(i, 2) % 12 AS INTEGER)] AS "投诉类型",
         CASE WHEN i % 307 = 11 THEN '北纬' || CAST(round({BOX["south"]} + 0.2, 4) AS VARCHAR)
@@ -85,7 +97,7 @@ def write_export(path: Path, rows: int, crs: str = "gcj02", seed: int = SEED) ->
       ORDER BY i
     ) TO '{path}' (HEADER, DELIMITER ',')
     """
-    con.execute(sql, {"types": TYPES_ZH})
+    con.execute(sql, {"types": TYPES_ZH, "start": start, "id_prefix": id_prefix})
     con.close()
     mapping = MAPPING_FILE.read_text(encoding="utf-8").replace('crs = "gcj02"', f'crs = "{crs}"')
     path.with_suffix(".toml").write_text(mapping, encoding="utf-8")

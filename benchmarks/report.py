@@ -241,6 +241,8 @@ def render(results: dict[str, Any]) -> str:
         lines += report_scale.render_ingest(results["ingest"])
     if "dashboard" in results:
         lines += report_scale.render_dashboard(results["dashboard"])
+    if "scale" in results:
+        lines += report_scale.render_scale(results["scale"])
     if "default_events" in results:
         lines += _detection(results["default_events"])
     lines += _targets(results)
@@ -250,7 +252,9 @@ def render(results: dict[str, Any]) -> str:
 def _targets(results: dict[str, Any]) -> list[str]:
     rows = []
     speed, det = results.get("speed"), results.get("detection")
-    if speed:
+    if "scale" in results:
+        rows += report_scale.scale_targets(results["scale"])
+    if speed and "scale" not in results:
         big = speed["cases"][-1]
         peak = max(big["steps"][step]["peak_rss_mib"] for step in ("ingest", "run"))
         rows.append(
