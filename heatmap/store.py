@@ -22,13 +22,17 @@ from pathlib import Path
 
 import duckdb
 
-from heatmap.errors import NotPublishedError, RunInProgressError
+from heatmap.errors import HeatmapError, NotPublishedError, RunInProgressError
 from heatmap.home import Home
 from heatmap.sqlfiles import sql_files
 from heatmap.sqlfunctions import prepare_connection
 
 SNAPSHOTS_KEPT = 3
 SNAPSHOT_PREFIX = "heatmap-"
+# What a job lets DuckDB hold in memory before it spills to the home's work folder: a year of
+# complaints is sorted and joined within it, and the job's own arrays come on top.
+MEMORY_LIMIT_ENV = "HEATMAP_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "2GB"
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -71,11 +75,26 @@ def open_writer(home: Home, timezone: str) -> Iterator[duckdb.DuckDBPyConnection
     with writer_lock(home):
         con = duckdb.connect(str(home.store_path))
         try:
+            _limit_memory(con, home)
             prepare_connection(con, timezone)
             create_schema(con)
             yield con
         finally:
             con.close()
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection, home: Home) -> None:
+    """Bound DuckDB's memory (``HEATMAP_MEMORY_LIMIT``, e.g. ``4GB``) and spill beyond it."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": limit})
+    except duckdb.Error:
+        raise HeatmapError(
+            f"{MEMORY_LIMIT_ENV}={limit!r} is not an amount of memory: write it like 2GB or 512MB"
+        ) from None
+    spill = home.work_dir / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con.execute("SET temp_directory = $spill", {"spill": str(spill)})
 
 
 def publish(con: duckdb.DuckDBPyConnection, home: Home) -> Path:

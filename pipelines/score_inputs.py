@@ -58,9 +58,11 @@ class ScoringPass:
 
     ``count_len`` and ``span``: the stored counts a window is made of, and how many (3 hourly
     counts for the rolling 3-hour window, which starts every hour; else 1). ``since``: only
-    windows that end after it are returned. ``min_count``: only windows with at least this many
-    complaints are returned. ``history``: how far back a baseline looks; ``burn_in``: the least
-    data before a window is judged.
+    windows that end after it are returned, and, with ``until``, only those that start before
+    the first that ends after ``until`` (so that consecutive passes, each one's ``until`` the
+    next one's ``since``, return every window once). ``min_count``: only windows with at least
+    this many complaints are returned. ``history``: how far back a baseline looks; ``burn_in``:
+    the least data before a window is judged.
     """
 
     window_len: str
@@ -71,6 +73,7 @@ class ScoringPass:
     history: timedelta
     burn_in: timedelta
     since: datetime
+    until: datetime | None = None
 
     @property
     def overlap(self) -> timedelta:
@@ -78,9 +81,15 @@ class ScoringPass:
         return timedelta(hours=self.span - 1)
 
 
-def rescored_from(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> datetime:
-    """The first window of ``scoring``'s length that ends after its ``since``."""
-    params = {"window_len": scoring.window_len, "since": scoring.since, "overlap": scoring.overlap}
+def rescored_from(
+    con: duckdb.DuckDBPyConnection, scoring: ScoringPass, since: datetime | None = None
+) -> datetime:
+    """The first window of ``scoring``'s length that ends after ``since`` (its own ``since``)."""
+    params = {
+        "window_len": scoring.window_len,
+        "since": since or scoring.since,
+        "overlap": scoring.overlap,
+    }
     ((first,),) = _relation(con, "rescored_from", params).fetchall()
     return first  # type: ignore[no-any-return]
 
@@ -95,9 +104,13 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
         "burn_in": scoring.burn_in,
         "since": scoring.since,
         "rescored_from": rescored_from(con, scoring),
+        "rescored_until": rescored_from(con, scoring, scoring.until) if scoring.until else None,
+        "span_hours": timedelta(hours=scoring.span),
     }
     stored = _relation(con, "score_counts", params).to_arrow_table()
-    ((judged_from, first_rescored),) = _relation(con, "score_bounds", params).fetchall()
+    ((judged_from, first_rescored, last_rescored),) = _relation(
+        con, "score_bounds", params
+    ).fetchall()
     ((zone,),) = con.execute("SELECT current_setting('TimeZone')").fetchall()
     if stored.num_rows == 0 or judged_from is None:
         return _frame({}, zone)
@@ -122,6 +135,8 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
 
     group, t, n = counts
     keep = (t >= judged_from) & (t >= first_rescored) & (n >= scoring.min_count)
+    if last_rescored is not None:
+        keep &= t < last_rescored
     rows = np.flatnonzero(keep)
     rows = rows[np.lexsort((group[rows] // n_types, group[rows] % n_types, t[rows]))]
     cell_hist = series.trailing(group, t, n, rows)

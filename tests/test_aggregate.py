@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ import pytest
 from geo_fixtures.scenario import ScenarioConfig, build_scenario, write_scenario
 from heatmap.home import Home
 from heatmap.taxonomy import default_taxonomy
+from pipelines import detect
 from pipelines.ingest import ingest_paths
 from pipelines.run import run_pipeline
 
@@ -188,3 +190,13 @@ def test_a_store_without_stored_clusters_finds_them_all_again(
     con = duckdb.connect(str(home.store_path), read_only=True)
     assert con.execute("SELECT count(*) FROM store.clusters").fetchone()[0] == stored
     con.close()
+
+
+def test_scoring_in_passes_equals_scoring_at_once(
+    scenario: Path, at_once: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rescoring cut into passes of two days gives every score and alert of one pass."""
+    monkeypatch.setattr(detect, "SCORING_CHUNK", timedelta(days=2))
+    home = Home(tmp_path / "home").ensure()
+    _run(home, [scenario / "complaints.csv"], scenario)
+    assert _tables(home) == _tables(at_once)

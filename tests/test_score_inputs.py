@@ -120,3 +120,31 @@ def test_an_empty_store_gives_an_empty_frame_of_the_same_columns() -> None:
     got = score_inputs(con, scoring)
     assert got.empty
     assert list(got.columns) == list(_reference(con, scoring).columns)
+
+
+@pytest.mark.parametrize("window_len", list(SCORED_WINDOWS))
+def test_consecutive_passes_return_every_window_once(window_len: str) -> None:
+    """Passes split at instants (each one's until the next one's since) make one whole pass."""
+    zone = "America/New_York"
+    con = _store(zone, 3)
+    count_len, span = SCORED_WINDOWS[window_len]
+    start = pd.Timestamp("2015-02-20", tz=zone)
+    cuts = [start + pd.Timedelta(days=d, hours=h) for d, h in ((0, 5), (9, 0), (16, 7), (23, 0))]
+    passes = [
+        ScoringPass(
+            window_len=window_len,
+            count_len=count_len,
+            span=span,
+            min_count=1 if span == 1 else 2,
+            spatial_types=SPATIAL,
+            history=timedelta(days=7),
+            burn_in=timedelta(days=2),
+            since=since.to_pydatetime(),
+            until=until.to_pydatetime() if until is not None else None,
+        )
+        for since, until in zip(cuts, [*cuts[1:], None], strict=True)
+    ]
+    parts = pd.concat([score_inputs(con, p) for p in passes], ignore_index=True)
+    whole = _reference(con, passes[0])
+    assert len(whole) > 100
+    pd.testing.assert_frame_equal(parts, whole)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from heatmap.errors import NotPublishedError, RunInProgressError
+from heatmap.errors import HeatmapError, NotPublishedError, RunInProgressError
 from heatmap.home import Home
 from heatmap.store import (
     SNAPSHOTS_KEPT,
@@ -88,3 +89,20 @@ def test_second_writer_is_refused_and_a_killed_holder_frees_the_lock(home: Home)
         holder.wait(30)
     with writer_lock(home):  # the kernel released the flock: no stale lock
         pass
+
+
+def test_the_writer_bounds_duckdb_memory_and_spills_in_the_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = Home(tmp_path / "home").ensure()
+    monkeypatch.setenv("HEATMAP_MEMORY_LIMIT", "512MB")
+    with open_writer(home, "Asia/Shanghai") as con:
+        limit, spill = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()[0]
+    assert limit in ("488.2 MiB", "512.0 MB")  # DuckDB prints 512 MB in binary units
+    assert spill == str(home.work_dir / "spill")
+    monkeypatch.setenv("HEATMAP_MEMORY_LIMIT", "plenty")
+    with pytest.raises(HeatmapError, match="HEATMAP_MEMORY_LIMIT='plenty'"):
+        with open_writer(home, "Asia/Shanghai"):
+            pass

@@ -2,10 +2,11 @@
 -- window start as epoch seconds (pipelines.score_inputs does the rest in numpy).
 -- Grain: (cell, window_start, issue_type) of store.cell_counts at resolution 8.
 -- Inputs: store.cell_counts. Parameters: $count_len ('1h' or '1d'), $spatial_types (list),
--- $since (the start of the earliest recounted hour), $history (INTERVAL: how far back a
--- baseline looks). Every baseline reaches back $history at most, so only counts from $history
--- (and a day's margin) before the first window rescored are read: an incremental run does not
--- rescan a year.
+-- $rescored_from (the first window returned), $history (INTERVAL: how far back a baseline
+-- looks), $rescored_until (the first window not returned, or NULL), $span_hours (INTERVAL: how
+-- far a window's counts reach). Every baseline reaches back $history at most, so only counts
+-- from $history (and a day's margin) before the first window returned are read: an
+-- incremental run does not rescan a year.
 SELECT
     cell,
     CAST(epoch(window_start) AS BIGINT) AS t,
@@ -13,4 +14,6 @@ SELECT
     n
 FROM store.cell_counts
 WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
-  AND window_start >= date_trunc('hour', $since) - $history - INTERVAL 1 DAY;
+  AND window_start >= $rescored_from - $history - INTERVAL 1 DAY
+  AND ($rescored_until IS NULL
+       OR window_start < CAST($rescored_until AS TIMESTAMPTZ) + $span_hours);
