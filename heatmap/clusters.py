@@ -36,26 +36,34 @@ def _components(frame: pd.DataFrame) -> np.ndarray:
     """Component label of each row: rows link when same window and type and adjacent cells.
 
     The same window means the same start *and* length: the midnight hour and the day that
-    starts with it are different windows, and so are overlapping rolling windows.
+    starts with it are different windows, and so are overlapping rolling windows. Adjacency is
+    looked up once per distinct cell, and each row's neighbours found among the rows of its
+    window by (window, cell) keys: no Python loop over rows.
     """
     n = len(frame)
     keys = ["window_len", "window_start", "issue_type"]
-    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy().astype(np.int64)
     cells = frame["cell"].to_numpy(dtype=np.uint64)
-    disks = grid.grid_disks(cells, 1)
-    lengths = np.fromiter((d.size for d in disks), dtype=np.int64, count=n)
-    neighbours = pd.DataFrame(
-        {
-            "row": np.repeat(np.arange(n), lengths),
-            "group": np.repeat(group, lengths),
-            "cell": np.concatenate(disks) if n else np.empty(0, dtype=np.uint64),
-        }
-    )
-    nodes = pd.DataFrame({"other": np.arange(n), "group": group, "cell": cells})
-    edges = neighbours.merge(nodes, on=["group", "cell"])
-    graph = coo_matrix(
-        (np.ones(len(edges)), (edges["row"].to_numpy(), edges["other"].to_numpy())), shape=(n, n)
-    )
+    distinct = np.unique(cells)
+    cell_index = np.searchsorted(distinct, cells)
+    a, b = grid.adjacent_pairs(distinct)
+    source, target = np.concatenate([a, b]), np.concatenate([b, a])
+    by_source = np.argsort(source, kind="stable")
+    source, target = source[by_source], target[by_source]
+    degree = np.bincount(source, minlength=distinct.size)
+    first_edge = np.concatenate(([0], np.cumsum(degree)[:-1]))
+    row_degree = degree[cell_index]
+    owner = np.repeat(np.arange(n), row_degree)
+    # each row's edges: first_edge of its cell, then the next row_degree - 1
+    within = np.arange(owner.size) - np.repeat(np.cumsum(row_degree) - row_degree, row_degree)
+    neighbour = target[np.repeat(first_edge[cell_index], row_degree) + within]
+    node_keys = group * distinct.size + cell_index
+    order = np.argsort(node_keys)
+    sorted_keys = node_keys[order]
+    wanted = group[owner] * distinct.size + neighbour
+    hit = np.minimum(np.searchsorted(sorted_keys, wanted), max(n - 1, 0))
+    found = sorted_keys[hit] == wanted
+    graph = coo_matrix((np.ones(int(found.sum())), (owner[found], order[hit[found]])), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 
@@ -105,34 +113,43 @@ class ClusterFinder:
         ].reset_index(drop=True)
         if candidates.empty:
             return pd.DataFrame(columns=CLUSTER_COLUMNS)
-        candidates["component"] = _components(candidates)
-        candidates["expected_sq"] = candidates["expected"].to_numpy(dtype=np.float64) ** 2
-        grouped = candidates.groupby("component", sort=False)
-        summary = grouped.agg(
-            window_start=("window_start", "first"),
-            window_len=("window_len", "first"),
-            issue_type=("issue_type", "first"),
-            observed=("observed", "sum"),
-            expected=("expected", "sum"),
-            expected_sq=("expected_sq", "sum"),
-            any_flagged=("flagged", "any"),
-            n_cells=("cell", "size"),
-        )
-        summary["cells"] = grouped["cell"].agg(lambda c: np.sort(c.to_numpy(dtype=np.uint64)))
-        summary = summary[summary["any_flagged"]].copy()
-        total = summary["expected"].to_numpy(dtype=np.float64)
+        component = _components(candidates)
+        # components in the order of their first row, as the candidates are ordered
+        labels, first_row, row_label = np.unique(component, return_index=True, return_inverse=True)
+        appearance = np.argsort(first_row, kind="stable")
+        rank = np.empty_like(appearance)
+        rank[appearance] = np.arange(labels.size)
+        member = rank[row_label]
+
+        def total(values: np.ndarray) -> np.ndarray:
+            return np.bincount(member, weights=values, minlength=labels.size)
+
+        expected_each = candidates["expected"].to_numpy(dtype=np.float64)
+        observed = np.rint(total(candidates["observed"].to_numpy(dtype=np.float64)))
+        expected = total(expected_each)
+        expected_sq = total(expected_each**2)
+        any_flagged = total(candidates["flagged"].to_numpy(dtype=np.float64)) > 0
+        n_cells = np.bincount(member, minlength=labels.size)
         size = (
             None
             if self.dispersion is None
-            else self.dispersion * total**2 / np.maximum(summary["expected_sq"].to_numpy(), 1e-300)
+            else self.dispersion * expected**2 / np.maximum(expected_sq, 1e-300)
         )
-        summary["p_value"] = negative_binomial_upper_tail(
-            summary["observed"].to_numpy(), total, size
+        p_value = negative_binomial_upper_tail(observed, expected, size)
+        score = log_likelihood_ratio(observed, expected)
+        kept = np.flatnonzero(
+            any_flagged & (p_value < self.cluster_alpha) & (observed >= self.min_observed)
         )
-        summary["score"] = log_likelihood_ratio(
-            summary["observed"].to_numpy(), summary["expected"].to_numpy()
-        )
-        kept = summary[
-            (summary["p_value"] < self.cluster_alpha) & (summary["observed"] >= self.min_observed)
-        ]
-        return kept[CLUSTER_COLUMNS].reset_index(drop=True)
+        by_member = np.lexsort((candidates["cell"].to_numpy(dtype=np.uint64), member))
+        sorted_cells = candidates["cell"].to_numpy(dtype=np.uint64)[by_member]
+        ends = np.cumsum(n_cells)
+        found = candidates.iloc[first_row[appearance][kept]][
+            ["window_start", "window_len", "issue_type"]
+        ].reset_index(drop=True)
+        found["cells"] = [sorted_cells[ends[c] - n_cells[c] : ends[c]] for c in kept]
+        found["observed"] = observed[kept].astype(np.int64)
+        found["expected"] = expected[kept]
+        found["p_value"] = p_value[kept]
+        found["score"] = score[kept]
+        found["n_cells"] = n_cells[kept].astype(np.int64)
+        return found[CLUSTER_COLUMNS]

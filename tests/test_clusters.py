@@ -5,6 +5,7 @@ from __future__ import annotations
 import h3
 import numpy as np
 import pandas as pd
+import pytest
 
 from heatmap.clusters import ClusterFinder
 
@@ -52,7 +53,7 @@ def test_a_long_thin_route_is_one_cluster() -> None:
     found = ClusterFinder().find(_scores(route, [3, 4, 2, 5, 3, 2, 4, 3, 3]))
     assert len(found) == 1
     assert found.n_cells[0] == 9 and found.observed[0] == 29
-    assert found.expected[0] == 9 * 0.05
+    assert found.expected[0] == pytest.approx(9 * 0.05)
 
 
 def test_separate_groups_and_separate_types_and_windows_do_not_merge() -> None:
