@@ -61,8 +61,10 @@ class ScoringPass:
     windows that end after it are returned, and, with ``until``, only those that start before
     the first that ends after ``until`` (so that consecutive passes, each one's ``until`` the
     next one's ``since``, return every window once). ``min_count``: only windows with at least
-    this many complaints are returned. ``history``: how far back a baseline looks; ``burn_in``:
-    the least data before a window is judged.
+    this many complaints are returned. ``history``: how long a baseline is; ``guard``: the gap
+    between a window and its baseline (the baseline is the windows that start from
+    ``history + guard`` to ``overlap + guard`` before it); ``burn_in``: the least data before a
+    window is judged.
     """
 
     window_len: str
@@ -74,6 +76,7 @@ class ScoringPass:
     burn_in: timedelta
     since: datetime
     until: datetime | None = None
+    guard: timedelta = timedelta(0)
 
     @property
     def overlap(self) -> timedelta:
@@ -100,7 +103,7 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
         "window_len": scoring.window_len,
         "count_len": scoring.count_len,
         "spatial_types": scoring.spatial_types or ["<none>"],
-        "history": scoring.history,
+        "history": scoring.history + scoring.guard,
         "burn_in": scoring.burn_in,
         "since": scoring.since,
         "rescored_from": rescored_from(con, scoring),
@@ -210,10 +213,11 @@ class _Series:
     """The time keys shared by every series of one scoring pass."""
 
     starts: np.ndarray  # every window start, sorted (epoch seconds)
-    history_from: np.ndarray  # the start of each one's history
+    history_from: np.ndarray  # where each one's baseline starts…
+    history_to: np.ndarray  # …and ends (exclusive)
+    active_from: np.ndarray  # the oldest count that keeps a cell active in it
     base: int
     stride: int
-    overlap_s: int
 
     @classmethod
     def of(
@@ -224,8 +228,13 @@ class _Series:
     ) -> _Series:
         starts = np.unique(counts[1])
         con.register("window_starts", pa.table({"t": starts}))
+        params = {
+            "history": scoring.history,
+            "guard": scoring.guard,
+            "overlap": scoring.overlap,
+        }
         try:
-            found = _relation(con, "history_starts", {"history": scoring.history}).fetchnumpy()
+            found = _relation(con, "history_starts", params).fetchnumpy()
         finally:
             con.unregister("window_starts")
         history_from = np.asarray(found["history_from"], dtype=np.int64)
@@ -233,29 +242,31 @@ class _Series:
         return cls(
             starts=starts,
             history_from=history_from,
+            history_to=np.asarray(found["history_to"], dtype=np.int64),
+            active_from=np.asarray(found["active_from"], dtype=np.int64),
             base=base,
             stride=int(starts.max()) - base + 1,
-            overlap_s=int(scoring.overlap.total_seconds()),
         )
 
     def key(self, group: np.ndarray, t: np.ndarray) -> np.ndarray:
         return group * self.stride + (t - self.base)
 
-    def history_of(self, t: np.ndarray) -> np.ndarray:
-        return self.history_from[np.searchsorted(self.starts, t)]
+    def index_of(self, t: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.starts, t)
 
     def trailing(
         self, group: np.ndarray, t: np.ndarray, n: np.ndarray, rows: np.ndarray | None = None
     ) -> np.ndarray:
         """For each row of a series sorted by (group, t) (or the given ``rows`` of it): the sum
-        of ``n`` over the same group's earlier windows that do not overlap it, back to the
-        start of its history."""
+        of ``n`` over the same group's windows in its baseline (``history_from`` to
+        ``history_to``: earlier windows that neither overlap it nor fall in its guard band)."""
         keys = self.key(group, t)
         prefix = np.concatenate(([0], np.cumsum(n, dtype=np.int64)))
         if rows is not None:
             group, t = group[rows], t[rows]
-        upto = np.searchsorted(keys, self.key(group, t - self.overlap_s), side="left")
-        since = np.searchsorted(keys, self.key(group, self.history_of(t)), side="left")
+        at = self.index_of(t)
+        upto = np.searchsorted(keys, self.key(group, self.history_to[at]), side="left")
+        since = np.searchsorted(keys, self.key(group, self.history_from[at]), side="left")
         return (prefix[upto] - prefix[since]).astype(np.float64)
 
     def roll_up(
@@ -282,11 +293,12 @@ class _Series:
 def _active_cells(
     series: _Series, group: np.ndarray, t: np.ndarray, city_index: np.ndarray, city: _Rolled
 ) -> np.ndarray:
-    """For each window row: the cells with a count of its type in it or its history before.
+    """For each window row: the cells with a count of its type in it or the ``history`` before.
 
     A cell is active at window W through its latest count at or before W, which must be no
-    older than W's history; so each count is active from its own window until the cell's next
-    count or the type's first window whose history starts after it, whichever comes first.
+    older than ``history`` before W; so each count is active from its own window until the
+    cell's next count or the type's first window more than ``history`` after it, whichever
+    comes first.
     ``active_cells`` is a running sum of those starts and ends over the type's windows.
     """
     size = city.t.size
@@ -296,7 +308,7 @@ def _active_cells(
     next_count = np.full(t.size, never, dtype=np.int64)
     next_count[:-1] = np.where(same_next[:-1], city_index[1:], never)
     # the type's windows are sorted by start, so their history starts are sorted too
-    history_keys = series.key(city.group, series.history_of(city.t))
+    history_keys = series.key(city.group, series.active_from[series.index_of(city.t)])
     type_of = city.group[city_index]
     aged_out = np.searchsorted(history_keys, series.key(type_of, t), side="right")
     same_type = aged_out < size
