@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import numpy as np
 
 from heatmap import grid
 from heatmap.districts import locate_cells
-from heatmap.sqlfiles import execute_file
+from heatmap.sqlfiles import execute_file, read_sql
 from pipelines.settings import RunSettings
 
 
@@ -68,13 +68,23 @@ def _refresh_placeholders(con: duckdb.DuckDBPyConnection, settings: RunSettings)
     execute_file(con, "pipelines", "changed_points", {})
 
 
+RECOUNT_SPAN = timedelta(days=90)
 CountStep = Callable[[duckdb.DuckDBPyConnection, datetime], None]
 """Brings the counts up to date with the complaints up to the given instant."""
 
 
 def count_in_duckdb(con: duckdb.DuckDBPyConnection, data_until: datetime) -> None:
-    """Recount the windows in ``touched_windows`` (and the trailing ones) in DuckDB."""
-    execute_file(con, "pipelines", "aggregate_counts", {"data_until": data_until})
+    """Recount the windows in ``touched_windows`` (and the trailing ones) in DuckDB.
+
+    In spans of :data:`RECOUNT_SPAN`: a first run on a year of complaints recounts a quarter at
+    a time, within the memory a quarter needs, instead of sorting and grouping the year at once.
+    """
+    spans = con.execute(read_sql("pipelines", "recount_spans"), {"span": RECOUNT_SPAN}).fetchall()
+    for span_from, span_until in spans or [(None, None)]:
+        bounds = {"span_from": span_from, "span_until": span_until}
+        execute_file(con, "pipelines", "recount", bounds)
+        params = {"data_until": data_until, "with_trailing": span_until is None}
+        execute_file(con, "pipelines", "aggregate_counts", params)
 
 
 def aggregate(
@@ -115,6 +125,7 @@ def aggregate(
         "previous_points",
         "changed_points",
         "touched_windows",
+        "recount",
         "trailing_windows",
         "windowed",
     ):

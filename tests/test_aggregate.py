@@ -14,7 +14,7 @@ import pytest
 from geo_fixtures.scenario import ScenarioConfig, build_scenario, write_scenario
 from heatmap.home import Home
 from heatmap.taxonomy import default_taxonomy
-from pipelines import detect
+from pipelines import aggregate, detect
 from pipelines.ingest import ingest_paths
 from pipelines.run import run_pipeline
 
@@ -197,6 +197,16 @@ def test_scoring_in_passes_equals_scoring_at_once(
 ) -> None:
     """A rescoring cut into passes of two days gives every score and alert of one pass."""
     monkeypatch.setattr(detect, "SCORING_CHUNK", timedelta(days=2))
+    home = Home(tmp_path / "home").ensure()
+    _run(home, [scenario / "complaints.csv"], scenario)
+    assert _tables(home) == _tables(at_once)
+
+
+def test_recounting_in_spans_equals_recounting_at_once(
+    scenario: Path, at_once: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Touched windows recounted two days at a time give every count of one recount."""
+    monkeypatch.setattr(aggregate, "RECOUNT_SPAN", timedelta(days=2))
     home = Home(tmp_path / "home").ensure()
     _run(home, [scenario / "complaints.csv"], scenario)
     assert _tables(home) == _tables(at_once)

@@ -1,23 +1,30 @@
--- Recounts the touched windows (and the trailing 'now' windows) of store.cell_counts (at
--- resolution 8, then rolled up to 7 and 6) and store.district_counts.
+-- Recounts the windows of temp table recount (and, with $with_trailing, the trailing 'now'
+-- windows) of store.cell_counts (at resolution 8, then rolled up to 7 and 6) and
+-- store.district_counts. pipelines.aggregate runs it once per span of the touched windows, so
+-- that a year's recount never holds the year at once.
 -- Grain: cell_counts (cell, resolution, window_len, window_start, issue_type);
 -- district_counts (district, window_len, window_start, issue_type).
 -- Inputs: the complaints view (through complaints_from: only the complaints that can count, and
--- the 30 days before them that decide their repeats); temp table touched_windows. Parameters: $data_until (the newest
--- complaint: trailing windows end there).
+-- the 30 days before them that decide their repeats); temp table recount (window_len,
+-- window_start). Parameters: $data_until (the newest complaint: trailing windows end there),
+-- $with_trailing (whether this span recounts the trailing windows too).
 CREATE OR REPLACE TEMP TABLE trailing_windows AS
 SELECT window_len, $data_until - span AS window_start, span
 FROM (VALUES ('now_1h', INTERVAL 1 HOUR), ('now_3h', INTERVAL 3 HOUR), ('now_24h', INTERVAL 24 HOUR))
-    AS t(window_len, span);
+    AS t(window_len, span)
+WHERE $with_trailing;
 
 CREATE OR REPLACE TEMP TABLE windowed AS
 WITH located AS (
     SELECT cell, district, precision, issue_type, is_repeat, severity = 'A' AS is_severe,
            reported_at
     FROM complaints_from(least(
-        (SELECT min(window_start) FROM touched_windows), $data_until - INTERVAL 24 HOURS
+        (SELECT min(window_start) FROM recount),
+        CASE WHEN $with_trailing THEN $data_until - INTERVAL 24 HOURS END
     ))
     WHERE precision <> 'placeholder'
+      -- a day window starts at most a day before its end
+      AND ($with_trailing OR reported_at < (SELECT max(window_start) FROM recount) + INTERVAL 1 DAY)
 ),
 calendar AS (
     SELECT l.*, '1h' AS window_len, date_trunc('hour', l.reported_at) AS window_start
@@ -27,7 +34,7 @@ calendar AS (
     FROM located AS l
 ),
 touched AS (
-    SELECT c.* FROM calendar AS c SEMI JOIN touched_windows AS t USING (window_len, window_start)
+    SELECT c.* FROM calendar AS c SEMI JOIN recount AS t USING (window_len, window_start)
 ),
 recent AS (
     SELECT l.*, t.window_len, t.window_start
@@ -40,10 +47,10 @@ UNION ALL
 SELECT * FROM recent;
 
 DELETE FROM store.cell_counts AS c
-USING touched_windows AS t
+USING recount AS t
 WHERE c.window_len = t.window_len AND c.window_start = t.window_start;
 
-DELETE FROM store.cell_counts WHERE window_len LIKE 'now_%';
+DELETE FROM store.cell_counts WHERE $with_trailing AND window_len LIKE 'now_%';
 
 INSERT INTO store.cell_counts
 SELECT
@@ -73,10 +80,10 @@ JOIN parents AS p ON p.cell = w.cell
 GROUP BY ALL;
 
 DELETE FROM store.district_counts AS d
-USING touched_windows AS t
+USING recount AS t
 WHERE d.window_len = t.window_len AND d.window_start = t.window_start;
 
-DELETE FROM store.district_counts WHERE window_len LIKE 'now_%';
+DELETE FROM store.district_counts WHERE $with_trailing AND window_len LIKE 'now_%';
 
 INSERT INTO store.district_counts
 SELECT
