@@ -83,7 +83,11 @@ def count_in_duckdb(con: duckdb.DuckDBPyConnection, data_until: datetime) -> Non
     for span_from, span_until in spans or [(None, None)]:
         bounds = {"span_from": span_from, "span_until": span_until}
         execute_file(con, "pipelines", "recount", bounds)
-        params = {"data_until": data_until, "with_trailing": span_until is None}
+        params: dict[str, object] = {"data_until": data_until, "with_trailing": span_until is None}
+        ((located_from, located_until),) = con.execute(
+            read_sql("pipelines", "recount_reach"), params
+        ).fetchall()
+        params |= {"located_from": located_from, "located_until": located_until}
         execute_file(con, "pipelines", "aggregate_counts", params)
 
 

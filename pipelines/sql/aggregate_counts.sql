@@ -7,7 +7,9 @@
 -- Inputs: the complaints view (through complaints_from: only the complaints that can count, and
 -- the 30 days before them that decide their repeats); temp table recount (window_len,
 -- window_start). Parameters: $data_until (the newest complaint: trailing windows end there),
--- $with_trailing (whether this span recounts the trailing windows too).
+-- $with_trailing (whether this span recounts the trailing windows too), $located_from and
+-- $located_until (the complaints the span's windows can hold: pipelines/sql/recount_reach.sql;
+-- constants, so that DuckDB reads only those and their 30 days before).
 CREATE OR REPLACE TEMP TABLE trailing_windows AS
 SELECT window_len, $data_until - span AS window_start, span
 FROM (VALUES ('now_1h', INTERVAL 1 HOUR), ('now_3h', INTERVAL 3 HOUR), ('now_24h', INTERVAL 24 HOUR))
@@ -18,13 +20,8 @@ CREATE OR REPLACE TEMP TABLE windowed AS
 WITH located AS (
     SELECT cell, district, precision, issue_type, is_repeat, severity = 'A' AS is_severe,
            reported_at
-    FROM complaints_from(least(
-        (SELECT min(window_start) FROM recount),
-        CASE WHEN $with_trailing THEN $data_until - INTERVAL 24 HOURS END
-    ))
+    FROM complaints_from($located_from, until := $located_until)
     WHERE precision <> 'placeholder'
-      -- a day window starts at most a day before its end
-      AND ($with_trailing OR reported_at < (SELECT max(window_start) FROM recount) + INTERVAL 1 DAY)
 ),
 calendar AS (
     SELECT l.*, '1h' AS window_len, date_trunc('hour', l.reported_at) AS window_start

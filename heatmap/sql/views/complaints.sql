@@ -6,18 +6,20 @@
 -- Only 'point' rows are counted in their resolution-8 cell; coarser geocodes (locality,
 -- subdistrict, district) carry a cell of their own, coarser resolution.
 -- district: the one the geocoder named, else that of the cell's centre.
--- complaints_from(since): the same rows reported at or after since (NULL: all of them). It
+-- complaints_from(since, until := NULL): the same rows reported at or after since (NULL: all
+-- of them) and, with until, before it. It
 -- reads only the 30 days before since to judge repeats, where a filter on the view would first
 -- order every customer's whole history (the previous complaint cannot be pushed past it). A
 -- lookup of each complaint's earlier ones instead was 3x slower on a whole year.
-CREATE OR REPLACE MACRO complaints_from(since) AS TABLE
+CREATE OR REPLACE MACRO complaints_from(since, until := NULL) AS TABLE
 WITH ordered AS (
     SELECT
         c.*,
         lag(c.reported_at) OVER (PARTITION BY c.customer_hash ORDER BY c.reported_at, c.complaint_id)
             AS previous_at
     FROM store.complaints AS c
-    WHERE since IS NULL OR c.reported_at >= since - INTERVAL 30 DAYS
+    WHERE (since IS NULL OR c.reported_at >= since - INTERVAL 30 DAYS)
+      AND (until IS NULL OR c.reported_at < until)
 )
 SELECT
     o.complaint_id,
