@@ -56,7 +56,7 @@ SELECT
     v.address,
     $source_crs AS source_crs,
     $batch_id AS batch_id,
-    v.file_row AS source_row
+    v.rowid + 1 AS source_row
 FROM validated AS v
 JOIN positioned AS p ON p.row_index = v.rowid
 WHERE v.reason IS NULL AND p.reason IS NULL
@@ -66,7 +66,7 @@ INSERT INTO store.quarantine BY NAME
 SELECT
     $batch_id AS batch_id,
     $source_file AS source_file,
-    v.file_row AS source_row,
+    v.rowid + 1 AS source_row,
     coalesce(v.reason, CAST(p.reason AS VARCHAR)) AS reason,
     coalesce(v.detail, CAST(p.detail AS VARCHAR)) AS detail,
     v.raw
