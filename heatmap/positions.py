@@ -26,7 +26,9 @@ at a coarser resolution (:data:`PRECISION_RESOLUTION`) and never counted as a po
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +59,8 @@ POSITION_REASONS = {
 _REASON_NAMES = tuple(POSITION_REASONS)
 NO_CODE = -1
 CHUNK_ROWS = 1 << 20
+# Below this many rows a batch is placed in one thread: starting threads would cost more.
+MIN_THREAD_ROWS = 1 << 16
 
 Geocode = Callable[[Sequence[str]], list[Place | None]]
 
@@ -150,13 +154,23 @@ def _to_wgs84(
 def _check_in_chunks(
     lat: NDArray[np.float64], lon: NDArray[np.float64], crs: str, area: ServiceArea | None
 ) -> CheckedCoordinates:
-    """:func:`check_coordinates` a chunk at a time: the CRS inverse's temporaries stay small."""
-    parts = [
-        check_coordinates(
-            lat[start : start + CHUNK_ROWS], lon[start : start + CHUNK_ROWS], crs, area
-        )
-        for start in range(0, max(lat.size, 1), CHUNK_ROWS)
-    ]
+    """:func:`check_coordinates` a chunk at a time, the chunks on all cores.
+
+    Chunks keep the CRS inverse's temporaries small; numpy and shapely release the GIL, so the
+    chunks run in threads. Each chunk iterates its inverse to the same tolerance.
+    """
+    workers = min(os.cpu_count() or 1, max(lat.size // MIN_THREAD_ROWS, 1))
+    size = min(CHUNK_ROWS, max(-(-lat.size // workers), 1))
+    starts = range(0, max(lat.size, 1), size)
+
+    def check(start: int) -> CheckedCoordinates:
+        return check_coordinates(lat[start : start + size], lon[start : start + size], crs, area)
+
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(check, starts))
+    else:
+        parts = [check(start) for start in starts]
     return CheckedCoordinates(
         *(
             np.concatenate([getattr(p, name) for p in parts])
