@@ -83,6 +83,8 @@ _BD_SHIFT_LON = 0.0065
 _BD_SHIFT_LAT = 0.006
 
 _INVERSE_TOLERANCE_DEG = 1e-10
+# Points per block of the offset formula: a block's temporaries (128 KiB each) stay in cache.
+_OFFSET_BLOCK = 1 << 14
 _INVERSE_MAX_ROUNDS = 12
 # An inverse conversion solves for every point this close to the outline's bounding box: a shift
 # is at most about 0.015° (GCJ-02 plus BD-09), so no point farther out can come from inside.
@@ -212,7 +214,22 @@ def _convert(
 
 
 def _gcj_offset(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The GCJ-02 offset (degrees) to add to a WGS-84 point."""
+    """The GCJ-02 offset (degrees) to add to a WGS-84 point, a cache-sized block at a time.
+
+    The formula's two dozen array operations then work in the CPU cache instead of streaming
+    megabyte temporaries through memory; every value is computed exactly as on the whole array.
+    """
+    if lon.size <= _OFFSET_BLOCK:
+        return _gcj_offset_block(lon, lat)
+    d_lon = np.empty(lon.shape)
+    d_lat = np.empty(lat.shape)
+    for start in range(0, lon.size, _OFFSET_BLOCK):
+        block = slice(start, start + _OFFSET_BLOCK)
+        d_lon[block], d_lat[block] = _gcj_offset_block(lon[block], lat[block])
+    return d_lon, d_lat
+
+
+def _gcj_offset_block(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
     # Shared terms are computed once, in the formula's own order: the same bits as spelt out.
     x = lon - 105.0
     y = lat - 35.0
