@@ -2,8 +2,10 @@
 -- the rest into store.quarantine; duplicates (an id already stored, or seen earlier in the
 -- batch among rows that pass every check) are counted but stored nowhere.
 -- Grain: one row per source row of the batch. positioned holds the rows of validated in the
--- same order (positioned.row_index = validated.rowid), so the two are zipped with a POSITIONAL
--- JOIN, which costs no hash table; the file row is validated.rowid + 1.
+-- same order (positioned.row_index = validated.rowid): the small steps zip the two with a
+-- POSITIONAL JOIN, which builds no hash table; the big INSERT joins on row_index, since a
+-- positional scan runs in one thread and the hash join lets both cores write the store. The
+-- file row is validated.rowid + 1.
 -- Inputs: temp table validated (heatmap/sql/ingest/validate.sql) and the registered Arrow
 -- table positioned (heatmap.positions: row_index, WGS-84 lat/lon, cell, resolution,
 -- precision, position_source, district, reason, detail), store.complaints.
@@ -60,7 +62,7 @@ SELECT
     $batch_id AS batch_id,
     v.rowid + 1 AS source_row
 FROM validated AS v
-POSITIONAL JOIN positioned AS p
+JOIN positioned AS p ON p.row_index = v.rowid
 WHERE v.reason IS NULL AND p.reason IS NULL
   AND v.rowid NOT IN (SELECT row_index FROM duplicate_rows);
 
