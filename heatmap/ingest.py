@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from heatmap.geocode import geocode
 from heatmap.mapping import Mapping
@@ -54,7 +53,7 @@ AUTO_NAIVE_FORMATS = [
 AUTO_OFFSET_FORMATS = ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"]
 # Complaints older than this are taken for broken clocks or placeholder dates (1900-01-01).
 EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
-_BATCH_TABLES = ("validated", "duplicate_rows", "issue_type_names")
+_BATCH_TABLES = ("validated", "duplicate_rows")
 
 Progress = Callable[[str, float | None], None]
 """Told the phase (``reading``, ``placing``, ``storing``) and its percentage when known."""
@@ -101,19 +100,14 @@ def _timestamp_formats(mapping: Mapping) -> tuple[list[str], list[str]]:
     return [declared], AUTO_OFFSET_FORMATS
 
 
-def _issue_type_names(con: duckdb.DuckDBPyConnection, mapping: Mapping, taxonomy: Taxonomy) -> None:
-    """Temp table ``issue_type_names``: every accepted spelling of a type → its code."""
+def _issue_type_names(mapping: Mapping, taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Every accepted spelling of a type and its code: ``$type_spellings``, ``$type_codes``."""
     names: dict[str, str] = {}
     for issue_type in taxonomy.types:
         for spelling in (issue_type.code, issue_type.zh, issue_type.en):
             names[spelling] = issue_type.code
     names.update(mapping.issue_types)
-    table = pa.table({"source_value": list(names), "code": list(names.values())})
-    con.register("issue_type_names_arrow", table)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE issue_type_names AS SELECT * FROM issue_type_names_arrow"
-    )
-    con.unregister("issue_type_names_arrow")
+    return {"type_spellings": list(names), "type_codes": list(names.values())}
 
 
 @contextmanager
@@ -158,7 +152,7 @@ def _validate(
     attempts = [staging.sql]
     while True:
         sql = f"CREATE OR REPLACE TEMP TABLE validated AS WITH staging AS ({attempts[-1]}) "
-        sql += f"SELECT * FROM (\n{template}\n) ORDER BY file_row"
+        sql += f"SELECT * FROM (\n{template}\n)"
         try:
             con.execute(sql, bind_for(sql, {**params, **staging.params}))
             return staging
@@ -236,10 +230,10 @@ def ingest_file(
         "area_north": area.north if area else None,
         "hmac_ipad": inner,
         "hmac_opad": outer,
+        **_issue_type_names(mapping, taxonomy),
     }
     staging: Staging | None = None
     try:
-        _issue_type_names(con, mapping, taxonomy)
         with _watch(con, "reading", progress):
             staging = _validate(con, path, mapping, work_dir, params)
         counted = con.execute("SELECT count(*) FROM validated").fetchone()

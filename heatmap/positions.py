@@ -26,7 +26,9 @@ at a coarser resolution (:data:`PRECISION_RESOLUTION`) and never counted as a po
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +59,8 @@ POSITION_REASONS = {
 _REASON_NAMES = tuple(POSITION_REASONS)
 NO_CODE = -1
 CHUNK_ROWS = 1 << 20
+# Below this many rows a batch is placed in one thread: starting threads would cost more.
+MIN_THREAD_ROWS = 1 << 16
 
 Geocode = Callable[[Sequence[str]], list[Place | None]]
 
@@ -149,20 +153,40 @@ def _to_wgs84(
 
 def _check_in_chunks(
     lat: NDArray[np.float64], lon: NDArray[np.float64], crs: str, area: ServiceArea | None
-) -> CheckedCoordinates:
-    """:func:`check_coordinates` a chunk at a time: the CRS inverse's temporaries stay small."""
-    parts = [
-        check_coordinates(
-            lat[start : start + CHUNK_ROWS], lon[start : start + CHUNK_ROWS], crs, area
-        )
-        for start in range(0, max(lat.size, 1), CHUNK_ROWS)
-    ]
-    return CheckedCoordinates(
+) -> tuple[CheckedCoordinates, NDArray[np.uint64]]:
+    """:func:`check_coordinates` a chunk at a time, the chunks on all cores; and point cells.
+
+    Chunks keep the CRS inverse's temporaries small; numpy and shapely release the GIL, so the
+    chunks run in threads (h3ronpy holds it, so one chunk's indexing overlaps another's
+    arithmetic). Each chunk iterates its inverse to the same tolerance. The cells are those of
+    the accepted points at the resolution of ``point`` precision (0 elsewhere).
+    """
+    workers = min(os.cpu_count() or 1, max(lat.size // MIN_THREAD_ROWS, 1))
+    size = min(CHUNK_ROWS, max(-(-lat.size // workers), 1))
+    starts = range(0, max(lat.size, 1), size)
+
+    def check(start: int) -> tuple[CheckedCoordinates, NDArray[np.uint64]]:
+        checked = check_coordinates(lat[start : start + size], lon[start : start + size], crs, area)
+        cells = np.zeros(checked.lat.shape, dtype=np.uint64)
+        placed = checked.source != NO_CODE
+        if placed.any():
+            cells[placed] = grid.latlng_to_cells(
+                checked.lat[placed], checked.lon[placed], PRECISION_RESOLUTION["point"]
+            )
+        return checked, cells
+
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(check, starts))
+    else:
+        parts = [check(start) for start in starts]
+    checked = CheckedCoordinates(
         *(
-            np.concatenate([getattr(p, name) for p in parts])
+            np.concatenate([getattr(p, name) for p, _ in parts])
             for name in ("lat", "lon", "reason", "source")
         )
     )
+    return checked, np.concatenate([cells for _, cells in parts])
 
 
 @dataclass
@@ -230,12 +254,13 @@ def position_rows(
     """
     n = lat.size
     precision = np.full(n, NO_CODE, dtype=np.int8)
-    checked = _check_in_chunks(lat, lon, crs, area)
+    checked, point_cells = _check_in_chunks(lat, lon, crs, area)
     out_lat = np.where(checked_rows, checked.lat, np.nan)
     out_lon = np.where(checked_rows, checked.lon, np.nan)
     reason = np.where(checked_rows, checked.reason, NO_CODE).astype(np.int8)
     source = np.where(checked_rows, checked.source, NO_CODE).astype(np.int8)
-    precision[checked_rows & (source != NO_CODE)] = PRECISIONS.index("point")
+    from_coordinates = checked_rows & (source != NO_CODE)
+    precision[from_coordinates] = PRECISIONS.index("point")
     district = np.full(n, NO_CODE, dtype=np.int16)
     district_names: dict[str, int] = {}
     if geocode_rows.size:
@@ -248,9 +273,9 @@ def position_rows(
             precision[row] = PRECISIONS.index(place.precision)
             source[row] = POSITION_SOURCES.index("geocoded")
             district[row] = district_names.setdefault(place.district, len(district_names))
-    cell = np.zeros(n, dtype=np.uint64)
+    cell = np.where(from_coordinates, point_cells, np.uint64(0))
     for code, name in enumerate(PRECISIONS):
-        rows = precision == code
+        rows = (precision == code) & ~from_coordinates
         if rows.any():
             cell[rows] = grid.latlng_to_cells(
                 out_lat[rows], out_lon[rows], PRECISION_RESOLUTION[name]

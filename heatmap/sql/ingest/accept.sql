@@ -1,7 +1,11 @@
 -- Moves one validated, positioned batch into the store: accepted rows into store.complaints,
 -- the rest into store.quarantine; duplicates (an id already stored, or seen earlier in the
 -- batch among rows that pass every check) are counted but stored nowhere.
--- Grain: one row per source row of the batch (positioned.row_index = validated.rowid).
+-- Grain: one row per source row of the batch. positioned holds the rows of validated in the
+-- same order (positioned.row_index = validated.rowid): the small steps zip the two with a
+-- POSITIONAL JOIN, which builds no hash table; the big INSERT joins on row_index, since a
+-- positional scan runs in one thread and the hash join lets both cores write the store. The
+-- file row is validated.rowid + 1.
 -- Inputs: temp table validated (heatmap/sql/ingest/validate.sql) and the registered Arrow
 -- table positioned (heatmap.positions: row_index, WGS-84 lat/lon, cell, resolution,
 -- precision, position_source, district, reason, detail), store.complaints.
@@ -10,7 +14,7 @@ CREATE OR REPLACE TEMP TABLE duplicate_rows AS
 WITH passing AS (
     SELECT v.rowid AS row_index, v.complaint_id
     FROM validated AS v
-    JOIN positioned AS p ON p.row_index = v.rowid
+    POSITIONAL JOIN positioned AS p
     WHERE v.reason IS NULL AND p.reason IS NULL
 ),
 repeated AS (
@@ -56,7 +60,7 @@ SELECT
     v.address,
     $source_crs AS source_crs,
     $batch_id AS batch_id,
-    v.file_row AS source_row
+    v.rowid + 1 AS source_row
 FROM validated AS v
 JOIN positioned AS p ON p.row_index = v.rowid
 WHERE v.reason IS NULL AND p.reason IS NULL
@@ -66,10 +70,10 @@ INSERT INTO store.quarantine BY NAME
 SELECT
     $batch_id AS batch_id,
     $source_file AS source_file,
-    v.file_row AS source_row,
+    v.rowid + 1 AS source_row,
     coalesce(v.reason, CAST(p.reason AS VARCHAR)) AS reason,
     coalesce(v.detail, CAST(p.detail AS VARCHAR)) AS detail,
     v.raw
 FROM validated AS v
-JOIN positioned AS p ON p.row_index = v.rowid
+POSITIONAL JOIN positioned AS p
 WHERE v.reason IS NOT NULL OR p.reason IS NOT NULL;

@@ -1,12 +1,13 @@
 -- validated: every source row with typed values and, when a check on its text fails, its reason.
--- Grain: one row per source row; file_row is its data row in the file (1 = the first after the
--- header), and the table is stored in that order.
+-- Grain: one row per source row, stored in file order: the table's rowid + 1 is the row's data
+-- row in the file (1 = the first after the header). Every step keeps the reader's order (no
+-- join, window or sort), so DuckDB writes the rows in parallel and in order.
 -- Inputs: staging (the file's canonical text columns, from heatmap.sources, put in front of
--- this query as a CTE), the temp table issue_type_names (source value -> type code) and the
--- macros of parsers.sql.
+-- this query as a CTE) and the macros of parsers.sql.
 -- Parameters: $timezone (zone of naive times), $naive_formats and $offset_formats (strptime
--- formats to try), $now (the ingest time), $earliest (the oldest plausible time), and the
--- service area $area_west, $area_south, $area_east, $area_north (NULL when none is set).
+-- formats to try), $now (the ingest time), $earliest (the oldest plausible time), the service
+-- area $area_west, $area_south, $area_east, $area_north (NULL when none is set), and
+-- $type_spellings with $type_codes (every accepted spelling of an issue type, and its code).
 -- The first failing check gives the reason; reason codes are documented in docs/SQL.md. The
 -- numeric checks of coordinates and geocoding come next, in heatmap.positions; raw (the row as
 -- read, customer masked) is kept for every row those checks might still quarantine: all but
@@ -15,8 +16,6 @@
 WITH cleaned AS (
     SELECT
         s.*,
-        -- the row's place in the file, taken before any join can reorder rows
-        row_number() OVER () AS file_row,
         nullif(trim(s.complaint_id), '') AS id_text,
         nullif(trim(s.reported_at), '') AS time_text,
         nullif(trim(s.issue_type), '') AS type_text,
@@ -36,9 +35,9 @@ typed AS (
         CASE WHEN c.lat_text IS NOT NULL OR c.lon_text IS NOT NULL THEN hm_number(c.lon_text)
              ELSE hm_coordinates_lon(c.coordinates_text) END AS lon_value,
         hm_instant(c.time_text, $timezone, $naive_formats, $offset_formats) AS reported_at_value,
-        coalesce(n.code, c.type_text) AS issue_type_code
+        coalesce($type_codes[list_position($type_spellings, c.type_text)], c.type_text)
+            AS issue_type_code
     FROM cleaned AS c
-    LEFT JOIN issue_type_names AS n ON n.source_value = c.type_text
 ),
 checked AS (
     SELECT
@@ -61,7 +60,6 @@ checked AS (
     FROM typed AS t
 )
 SELECT
-    k.file_row,
     k.id_text AS complaint_id,
     k.reported_at_value AS reported_at,
     k.issue_type_code AS issue_type,
