@@ -257,9 +257,17 @@ def _header(readable: Path, delimiter: str, quote: str) -> list[str]:
 def _csv_staging(
     con: duckdb.DuckDBPyConnection, path: Path, readable: Path, mapping: Mapping
 ) -> Staging:
-    # Quotes are RFC 4180's double quotes: an apostrophe in a value (O'Brien St) is text, never
-    # a quote the sniffer may take it for; only the delimiter and the escape are sniffed.
-    options = ["header = true", "null_padding = true", "strict_mode = false", "quote = '\"'"]
+    # Quotes are RFC 4180's: double quotes, a quote inside them doubled. An apostrophe in a
+    # value (O'Brien St) is text, never a quote the sniffer may take it for, and a backslash
+    # ending a value (C:\) is text, never an escape that would swallow the line break after
+    # it and merge two rows into one. Only the delimiter is sniffed.
+    options = [
+        "header = true",
+        "null_padding = true",
+        "strict_mode = false",
+        "quote = '\"'",
+        "escape = '\"'",
+    ]
     if mapping.source.delimiter is not None:
         options.append(f"delim = {sql_text(mapping.source.delimiter)}")
     try:
@@ -277,7 +285,7 @@ def _csv_staging(
     assert sniffed is not None
     delimiter, quote, escape, _ = sniffed
     quote = '"' if quote in ("", "(empty)") else quote
-    escape = quote if escape in ("", "(empty)") else escape
+    escape = quote
     names = _header(readable, delimiter, quote)
     fields = [f"f{i}" for i in range(len(names))]
     declared = ", ".join(f"{sql_text(f)}: 'VARCHAR'" for f in [*fields, _EXTRA_FIELD])

@@ -81,6 +81,8 @@ def open_writer(home: Home, timezone: str) -> Iterator[duckdb.DuckDBPyConnection
             yield con
         finally:
             con.close()
+            # what DuckDB spilled is of no use to anyone once it is closed (and we hold the lock)
+            shutil.rmtree(_spill_dir(home), ignore_errors=True)
 
 
 def _limit_memory(con: duckdb.DuckDBPyConnection, home: Home) -> None:
@@ -92,9 +94,13 @@ def _limit_memory(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         raise HeatmapError(
             f"{MEMORY_LIMIT_ENV}={limit!r} is not an amount of memory: write it like 2GB or 512MB"
         ) from None
-    spill = home.work_dir / "spill"
+    spill = _spill_dir(home)
     spill.mkdir(parents=True, exist_ok=True)
     con.execute("SET temp_directory = $spill", {"spill": str(spill)})
+
+
+def _spill_dir(home: Home) -> Path:
+    return home.work_dir / "spill"
 
 
 def publish(con: duckdb.DuckDBPyConnection, home: Home) -> Path:

@@ -584,6 +584,7 @@ def shared_writer(
 
 @given(rows=st.lists(st.tuples(*[_FIELD] * len(_COLUMNS)), min_size=1, max_size=12))
 @example(rows=[("",) * 7] * 3 + [("",) * 6 + ("'",), ("",) * 6 + ("'\xa0",)])  # not a quote
+@example(rows=[("",) * 6 + ("\\",), ("",) * 6 + ("(39.9, 116.4)",)])  # not an escape
 @settings(max_examples=30, deadline=None)
 def test_any_rows_of_any_text_are_accounted_for_without_a_traceback(
     shared_writer: tuple[Home, duckdb.DuckDBPyConnection], rows: list[tuple[str, ...]]
