@@ -53,6 +53,7 @@ def _score_cells(
                 "min_count": 1 if span == 1 else settings.cluster_finder.support_min_count,
                 "spatial_types": taxonomy.spatial_codes or ["<none>"],
                 "history": settings.history,
+                "guard": settings.guard,
                 "burn_in": settings.burn_in,
                 "since": since,
             }
