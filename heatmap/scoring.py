@@ -107,8 +107,10 @@ class CellScorer:
     dispersion : the negative-binomial size k of a cell's count: its variance is
         ``E + E²/k``. Counts of busy cells vary from day to day more than a Poisson allows:
         ``python -m benchmarks.dispersion`` on the detection benchmark's Boston scenarios
-        without events gives k ≈ 5 (windows expecting 2 or more; 2.9 at 5 or more). At the
-        fraction of a complaint a sparse cell expects in an hour the extra variance is small.
+        without events gave k ≈ 5 with the earlier, biased expectation, and gives no excess
+        variance with this one (benchmarks/README.md, "Dispersion"); 5 is kept as the
+        conservative choice. At the fraction of a complaint a sparse cell expects in an hour
+        the extra variance is small.
         None is the Poisson.
     alpha : a cell is flagged when P(X ≥ observed) is below this…
     min_count : …and at least this many complaints were observed.
