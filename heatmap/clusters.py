@@ -1,10 +1,12 @@
 """Clusters: connected groups of anomalous cells, of any shape, with one score each.
 
 Within one window and issue type, a cluster is a connected component over H3 edge adjacency of
-cells that are flagged, or that are elevated (``support_alpha``) and touch a flagged cell. A
-fibre route along a road is long and thin; adjacency follows it where a circular scan would
-not. A cluster is kept when its pooled count is itself significant (``cluster_alpha``): the
-cluster, not the cell, is what an operator is alerted to.
+cells that are flagged or elevated (``support_alpha``). A fibre route along a road is long and
+thin; adjacency follows it where a circular scan would not. A cluster is kept when its pooled
+count is itself significant: at ``cluster_alpha`` when it holds a flagged cell, at the
+stricter ``seedless_alpha`` when none of its cells is flagged alone (the cells were picked
+for being high, so their pooled tail must clear a higher bar). The cluster, not the cell, is
+what an operator is alerted to.
 """
 
 from __future__ import annotations
@@ -75,8 +77,18 @@ class ClusterFinder:
     ----------
     support_alpha, support_min_count : an unflagged cell joins a touching cluster when its
         p-value is below ``support_alpha`` and it has at least ``support_min_count`` complaints.
+        One complaint is enough where the cell expects under about 0.05 (its P(X ≥ 1)): on a
+        quiet road a fibre cut's first hour is often 3, 1, 2, 1 calls in a row of cells, and
+        without the single calls the row breaks into pieces too small to keep.
     cluster_alpha : a cluster is kept when P(X ≥ its total | its total expected) is below this…
-    min_observed : …and it holds at least this many complaints.
+    min_observed : …and it holds at least this many complaints in cells with more than one: a
+        single call may link a cluster's cells, but a flagged cell of 4 and a neighbour's
+        lone call that happens to fall in the same hours is still a cluster of 4.
+    seedless_alpha : a cluster with no flagged cell is kept when its pooled tail is below this
+        (and it holds ``min_observed``): several neighbouring cells each a little above normal
+        can together be far beyond chance when no one of them is (a busy area whose cells
+        expect 0.4–1.2 calls an hour and see 4, 5, 9, 5), and stricter than ``cluster_alpha``
+        because the cells were chosen for being high.
     dispersion : the negative-binomial size k of each cell's count (as in
         :class:`heatmap.scoring.CellScorer`); the total of cells with expectations ``E_i`` has
         variance ``ΣE_i + ΣE_i²/k``, a negative binomial of size ``k·(ΣE_i)²/ΣE_i²``.
@@ -96,10 +108,11 @@ class ClusterFinder:
     (2, 8)
     """
 
-    support_alpha: float = 0.01
-    support_min_count: int = 2
+    support_alpha: float = 0.05
+    support_min_count: int = 1
     cluster_alpha: float = 1e-6
     min_observed: int = 5
+    seedless_alpha: float = 1e-9
     dispersion: float | None = 5.0
 
     def find(self, scores: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +138,9 @@ class ClusterFinder:
             return np.bincount(member, weights=values, minlength=labels.size)
 
         expected_each = candidates["expected"].to_numpy(dtype=np.float64)
-        observed = np.rint(total(candidates["observed"].to_numpy(dtype=np.float64)))
+        observed_each = candidates["observed"].to_numpy(dtype=np.float64)
+        observed = np.rint(total(observed_each))
+        in_several = np.rint(total(np.where(observed_each > 1, observed_each, 0.0)))
         expected = total(expected_each)
         expected_sq = total(expected_each**2)
         any_flagged = total(candidates["flagged"].to_numpy(dtype=np.float64)) > 0
@@ -137,9 +152,8 @@ class ClusterFinder:
         )
         p_value = negative_binomial_upper_tail(observed, expected, size)
         score = log_likelihood_ratio(observed, expected)
-        kept = np.flatnonzero(
-            any_flagged & (p_value < self.cluster_alpha) & (observed >= self.min_observed)
-        )
+        alpha = np.where(any_flagged, self.cluster_alpha, self.seedless_alpha)
+        kept = np.flatnonzero((p_value < alpha) & (in_several >= self.min_observed))
         by_member = np.lexsort((candidates["cell"].to_numpy(dtype=np.uint64), member))
         sorted_cells = candidates["cell"].to_numpy(dtype=np.uint64)[by_member]
         ends = np.cumsum(n_cells)

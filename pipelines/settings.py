@@ -14,6 +14,8 @@ class RunSettings:
     """Thresholds and model parameters of the run job."""
 
     history: timedelta = timedelta(days=28)
+    # The gap between a cell's baseline and the window it judges (pipelines/sql/score_inputs.sql)
+    guard: timedelta = timedelta(days=1)
     burn_in: timedelta = timedelta(days=7)
     placeholder_min_complaints: int = 50
     placeholder_min_types: int = 4

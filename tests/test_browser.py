@@ -254,7 +254,7 @@ def test_clicking_the_hotspot_on_the_map_opens_its_drill_down(
     _wait_for_text(page, "投诉量与预期范围")
     assert f"focus=cluster%3A{cluster_id}" in page.url or f"focus=cluster:{cluster_id}" in page.url
     assert "宽带光衰热点 · 朝阳区" in page.inner_text("body")
-    for shown in ("复燃占比（30 天内重复投诉）", "A 级（暴躁）占比", "118 / 2.1"):
+    for shown in ("复燃占比（30 天内重复投诉）", "A 级（暴躁）占比", "131 / 1.4"):
         _wait_for_text(page, shown, 10_000)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()

@@ -89,3 +89,60 @@ def test_windows_of_different_lengths_that_start_together_do_not_merge() -> None
     found = ClusterFinder().find(pd.concat(frames, ignore_index=True))
     assert sorted(found.window_len) == ["1d", "1h", "3h"]
     assert found.observed.tolist() == [6, 6, 6]
+
+
+def _nb_tail_reference(observed: int, expected: list[float], k: float = 5.0) -> float:
+    """P(X ≥ observed) for the pooled negative binomial, from scipy.stats (independent)."""
+    from scipy.stats import nbinom
+
+    total, squares = sum(expected), sum(e * e for e in expected)
+    size = k * total**2 / squares
+    return float(nbinom.sf(observed - 1, size, size / (size + total)))
+
+
+def test_neighbours_none_flagged_alone_make_a_cluster_far_beyond_chance() -> None:
+    """A busy block: five touching cells expecting 0.5 an hour see 4 each (each p = 0.0018)."""
+    a = h3.latlng_to_cell(39.90, 116.30, 8)
+    block = [a, *h3.grid_ring(a, 1)[:4]]
+    scores = _scores(block, [4] * 5, expected=0.5)
+    assert not scores["flagged"].any()
+    pooled = _nb_tail_reference(20, [0.5] * 5)
+    assert pooled < ClusterFinder().seedless_alpha  # 20 where 2.5 are usual
+    found = ClusterFinder().find(scores)
+    assert len(found) == 1 and found.n_cells[0] == 5 and found.observed[0] == 20
+    assert found.p_value[0] == pytest.approx(pooled, rel=1e-6)
+
+
+def test_a_seedless_cluster_must_clear_the_stricter_bar() -> None:
+    """Three such cells (12 where 1.5 are usual) pass as a flagged cell's cluster, not alone."""
+    a = h3.latlng_to_cell(39.90, 116.30, 8)
+    block = [a, *h3.grid_ring(a, 1)[:2]]
+    pooled = _nb_tail_reference(12, [0.5] * 3)
+    finder = ClusterFinder()
+    assert finder.seedless_alpha < pooled < finder.cluster_alpha
+    assert finder.find(_scores(block, [4] * 3, expected=0.5)).empty
+    seeded = _scores(block, [4] * 3, expected=0.5).assign(flagged=[True, False, False])
+    assert len(finder.find(seeded)) == 1
+
+
+def test_a_single_call_joins_only_where_one_call_is_unusual() -> None:
+    """3, 1, 2, 1 along a quiet road is one cluster; a lone call in a busy cell does not join."""
+    route = _line_of_cells(h3.latlng_to_cell(39.90, 116.30, 8), 4)
+    quiet = _scores(route, [3, 1, 2, 1], expected=0.01)
+    found = ClusterFinder().find(quiet)
+    assert len(found) == 1 and found.n_cells[0] == 4 and found.observed[0] == 7
+    busy_tail = pd.concat(
+        [_scores(route[:3], [3, 1, 2], expected=0.01), _scores(route[3:], [1], expected=0.2)],
+        ignore_index=True,
+    )  # P(X ≥ 1 | 0.2) = 0.18: not support
+    assert ClusterFinder().find(busy_tail).n_cells.tolist() == [3]
+
+
+def test_a_lone_neighbouring_call_does_not_make_a_cluster_big_enough() -> None:
+    """A flagged 4 with a neighbour's single call: 5 calls, but only 4 in cells with several."""
+    a = h3.latlng_to_cell(39.90, 116.30, 8)
+    scores = _scores([a, h3.grid_ring(a, 1)[0]], [4, 1], expected=0.02)
+    assert scores["flagged"].tolist() == [True, False]
+    assert ClusterFinder().find(scores).empty
+    with_a_pair = _scores([a, h3.grid_ring(a, 1)[0]], [4, 2], expected=0.02)
+    assert ClusterFinder().find(with_a_pair).observed.tolist() == [6]

@@ -80,7 +80,7 @@ def test_the_alert_list_leads_with_the_open_alerts_by_score(served: Path) -> Non
     app = _app()
     cards = [m.value for m in app.markdown if "data-cluster" in m.value]
     assert len(cards) == 2 and FIBRE in cards[1] and "坐标占位点堆积" in cards[0]
-    assert "持续" in cards[1] and "118" in cards[1] and "2.1" in cards[1] and "朝阳区" in cards[1]
+    assert "持续" in cards[1] and "131" in cards[1] and "1.4" in cards[1] and "朝阳区" in cards[1]
     assert "A 级情绪" in cards[1], "severity: the share graded A"
     assert [c.label for c in app.checkbox if c.key.startswith("pick:")] == ["选择", "选择"]
 
@@ -159,7 +159,7 @@ def test_selecting_an_alert_shows_its_drill_down_and_offers_its_export(served: P
     assert all(MASKED.match(number) for number in complaints["客户"])
     metrics = {m.label: m.value for m in app.metric}
     assert re.match(r"^\d+%$", metrics["复燃占比（30 天内重复投诉）"])
-    assert metrics["实际 / 预期"] == "118 / 2.1"
+    assert metrics["实际 / 预期"] == "131 / 1.4"
     downloads = {d.label: d for d in app.get("download_button")}
     assert set(downloads) == {"导出所选 CSV", "导出所选 GeoJSON"}
 

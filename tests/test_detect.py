@@ -52,7 +52,9 @@ def con() -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _inputs(con: duckdb.DuckDBPyConnection, window_len: str) -> pd.DataFrame:
+def _inputs(
+    con: duckdb.DuckDBPyConnection, window_len: str, guard: timedelta = timedelta(0)
+) -> pd.DataFrame:
     count_len, span = SCORED_WINDOWS[window_len]
     scoring = ScoringPass(
         window_len=window_len,
@@ -63,6 +65,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, window_len: str) -> pd.DataFrame:
         history=timedelta(hours=24),
         burn_in=timedelta(hours=0),
         since=T0,
+        guard=guard,
     )
     frame = score_inputs(con, scoring)
     frame["hour"] = [
@@ -77,6 +80,24 @@ def test_hourly_windows_are_the_stored_counts_with_the_day_before_as_history(con
     assert inputs.loc[27, "observed"] == 5
     # the 24 hours before hour 27 (hours 3..26), the window itself excluded
     assert inputs.loc[27, "cell_hist"] == sum(COUNTS[h] for h in range(3, 27))
+
+
+def test_a_guard_band_keeps_the_latest_hours_out_of_the_baseline(con) -> None:
+    """Hour 28 with a 2-hour guard: the baseline is hours 2..25, not the event's 26 and 27."""
+    inputs = _inputs(con, "1h", guard=timedelta(hours=2))
+    assert inputs.loc[28, "cell_hist"] == sum(COUNTS[h] for h in range(2, 26)) == 24
+    # without the guard, hours 4..27: the event's own 4 + 5 complaints are in it
+    assert _inputs(con, "1h").loc[28, "cell_hist"] == 22 + 4 + 5
+
+
+def test_a_guarded_rolling_window_skips_the_band_before_it(con) -> None:
+    inputs = _inputs(con, "3h", guard=timedelta(hours=1))
+    start = 27
+    # windows starting 25 h to 4 h before: s = 2..23 (each the sum of its three hours)
+    expected = sum(
+        sum(COUNTS.get(s + k, 0) for k in range(3)) for s in range(start - 25, start - 3)
+    )
+    assert inputs.loc[start, "cell_hist"] == expected
 
 
 def test_a_rolling_three_hour_window_sums_its_hours(con) -> None:

@@ -78,6 +78,7 @@ def _reference(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.DataF
         "min_count": scoring.min_count,
         "spatial_types": scoring.spatial_types,
         "history": scoring.history,
+        "guard": scoring.guard,
         "burn_in": scoring.burn_in,
         "since": scoring.since,
     }
@@ -87,8 +88,9 @@ def _reference(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.DataF
 @pytest.mark.parametrize(("zone", "seed"), [("America/New_York", 1), ("Asia/Shanghai", 2)])
 @pytest.mark.parametrize("window_len", list(SCORED_WINDOWS))
 @pytest.mark.parametrize("since_day", [0, 21])
+@pytest.mark.parametrize("guard_hours", [0, 24])
 def test_numpy_inputs_equal_the_reference_query(
-    zone: str, seed: int, window_len: str, since_day: int
+    zone: str, seed: int, window_len: str, since_day: int, guard_hours: int
 ) -> None:
     con = _store(zone, seed)
     count_len, span = SCORED_WINDOWS[window_len]
@@ -102,6 +104,7 @@ def test_numpy_inputs_equal_the_reference_query(
         history=timedelta(days=7),
         burn_in=timedelta(days=2),
         since=since.to_pydatetime(),
+        guard=timedelta(hours=guard_hours),
     )
     expected = _reference(con, scoring)
     got = score_inputs(con, scoring)
@@ -141,6 +144,7 @@ def test_consecutive_passes_return_every_window_once(window_len: str) -> None:
             burn_in=timedelta(days=2),
             since=since.to_pydatetime(),
             until=until.to_pydatetime() if until is not None else None,
+            guard=timedelta(days=1),
         )
         for since, until in zip(cuts, [*cuts[1:], None], strict=True)
     ]

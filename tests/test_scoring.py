@@ -99,10 +99,31 @@ def test_a_citywide_surge_raises_every_expectation_in_proportion() -> None:
 
 
 def test_sparse_cells_borrow_from_their_neighbourhood() -> None:
-    lone = CellScorer().score(_cells(cell_hist=[0], parent_hist=[0]))
-    in_busy_area = CellScorer().score(_cells(cell_hist=[0], parent_hist=[490]))
+    # 5,000 active cells: the floor is 0.5 · 1000/5000 = 0.1 complaint of the 1,000
+    lone = CellScorer().score(_cells(cell_hist=[0], parent_hist=[0], active_cells=[5000]))
+    in_busy_area = CellScorer().score(_cells(cell_hist=[0], parent_hist=[490], active_cells=[5000]))
+    assert lone.expected[0] == pytest.approx(0.1 / 1000 * 10)
     assert in_busy_area.expected[0] > lone.expected[0]
-    assert in_busy_area.expected[0] == pytest.approx((490 / 49) / 2 / 1000 * 10)
+    # gamma-Poisson posterior mean m·(n + a)/(m + a): m = 490/49 = 10, n = 0, a = 1 → 10/11
+    assert in_busy_area.expected[0] == pytest.approx(10 * 1 / 11 / 1000 * 10)
+
+
+def test_a_long_record_outweighs_the_neighbourhood() -> None:
+    """A busy cell among quiet ones expects about its own past, not the average of the two."""
+    scored = CellScorer().score(
+        _cells(
+            observed=[1, 1],
+            cell_hist=[300, 3],
+            parent_hist=[490, 490],
+            city_now=[10, 10],
+            city_hist=[1000, 1000],
+            active_cells=[5000, 5000],
+        )
+    )
+    busy, sparse = scored["expected"].tolist()
+    # m = 10: busy 10·301/11 = 273.6 of 1000 (not (300 + 10)/2 = 155); sparse 10·4/11 = 3.6
+    assert busy == pytest.approx(10 * 301 / 11 / 1000 * 10)
+    assert sparse == pytest.approx(10 * 4 / 11 / 1000 * 10)
 
 
 def test_surges_need_significance_ratio_and_excess() -> None:

@@ -7,20 +7,25 @@
 -- $count_len (the stored counts it is made of: '1h' or '1d'), $span (how many of them: 3 for
 -- the rolling 3-hour window, which starts every hour, else 1), $overlap (INTERVAL: how far a
 -- window reaches into the next ones, ($span - 1) hours), $spatial_types (list), $history
--- (INTERVAL: how far back the baseline looks), $burn_in (INTERVAL: minimum history before a
--- window is judged), $since (only windows ending after it are returned), $min_count (only
--- windows with at least this many complaints are returned: 1 for clock hours and days, whose
--- scores the map shows; for rolling windows, the fewest that can matter to a cluster).
--- No look-ahead: every *_hist column sums earlier windows that do not overlap this one, so an
--- event's first hours never raise its own baseline; city_now is the window's own citywide
--- total of the type (it carries the hour-of-day and weekday rhythm, and a surge).
--- Every frame reaches back $history at most, so only counts from $history (and a day's margin)
--- before the first window returned are read: an incremental run does not rescan a year.
+-- (INTERVAL: how long a baseline the expectation uses), $guard (INTERVAL: the gap between the
+-- baseline and the window: the baseline is the windows that start from $history + $guard to
+-- $overlap + $guard before this one), $burn_in (INTERVAL: minimum history before a window is
+-- judged), $since (only windows ending after it are returned), $min_count (only windows with
+-- at least this many complaints are returned: 1 for clock hours and days, whose scores the
+-- map shows; for rolling windows, the fewest that can matter to a cluster).
+-- No look-ahead: every *_hist column sums earlier windows that neither overlap this one nor
+-- fall in its guard band. The guard band (as in EARS C2) keeps an event's first hours out of
+-- the baseline of its later ones: a 12-hour fibre cut would otherwise be much of its own
+-- baseline by evening. city_now is the window's own citywide total of the type (it carries
+-- the hour-of-day and weekday rhythm, and a surge).
+-- Every frame reaches back $history + $guard at most, so only counts from that far (and a
+-- day's margin) before the first window returned are read: an incremental run does not
+-- rescan a year.
 WITH stored AS (
     SELECT cell, window_start, issue_type, n
     FROM store.cell_counts
     WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
-      AND window_start >= date_trunc('hour', $since) - $history - INTERVAL 1 DAY
+      AND window_start >= date_trunc('hour', $since) - $history - $guard - INTERVAL 1 DAY
 ),
 counts AS (
     -- each stored count belongs to the $span windows that start in the $span - 1 hours before it
@@ -47,10 +52,10 @@ cell_hist AS (
         cell, parent, window_start, issue_type, n,
         sum(n) OVER (
             PARTITION BY cell, issue_type ORDER BY window_start
-            RANGE BETWEEN $history PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $history + $guard PRECEDING AND CURRENT ROW
         ) - sum(n) OVER (
             PARTITION BY cell, issue_type ORDER BY window_start
-            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $overlap + $guard PRECEDING AND CURRENT ROW
         ) AS cell_hist
     FROM counts_in_parents
 ),
@@ -64,10 +69,10 @@ parent_hist AS (
         parent, window_start, issue_type,
         sum(n) OVER (
             PARTITION BY parent, issue_type ORDER BY window_start
-            RANGE BETWEEN $history PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $history + $guard PRECEDING AND CURRENT ROW
         ) - sum(n) OVER (
             PARTITION BY parent, issue_type ORDER BY window_start
-            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $overlap + $guard PRECEDING AND CURRENT ROW
         ) AS parent_hist
     FROM parent_series
 ),
@@ -81,10 +86,10 @@ city_hist AS (
         window_start, issue_type, city_now,
         sum(city_now) OVER (
             PARTITION BY issue_type ORDER BY window_start
-            RANGE BETWEEN $history PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $history + $guard PRECEDING AND CURRENT ROW
         ) - sum(city_now) OVER (
             PARTITION BY issue_type ORDER BY window_start
-            RANGE BETWEEN $overlap PRECEDING AND CURRENT ROW
+            RANGE BETWEEN $overlap + $guard PRECEDING AND CURRENT ROW
         ) AS city_hist
     FROM city_series
 ),
