@@ -83,7 +83,7 @@ def _rescore(
                     "issue_type, observed, expected, p_value, score, flagged FROM scored"
                 )
                 con.unregister("scored")
-        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first)
+        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cuts)
     return query_file(con, "pipelines", "stored_clusters", {})
 
 
@@ -119,25 +119,39 @@ def _clusters_missing(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _replace_clusters(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, window_len: str, first: datetime
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    window_len: str,
+    first: datetime,
+    cuts: list[datetime],
 ) -> None:
-    """Find the clusters of the windows of ``window_len`` from ``first`` on, and store them."""
+    """Find the clusters of the windows of ``window_len`` from ``first`` on, and store them.
+
+    A window's clusters depend only on its own scores, so they are found in the passes that
+    ``cuts`` makes (a year's candidates at once would not fit in memory).
+    """
     finder = settings.cluster_finder
-    params = {
-        "window_len": window_len,
-        "rescored_from": first,
-        "support_alpha": finder.support_alpha,
-        "support_min_count": finder.support_min_count,
-    }
-    candidates = query_file(con, "pipelines", "cluster_candidates", params)
-    found = finder.find(candidates) if not candidates.empty else pd.DataFrame()
-    columns = {name: found[name].tolist() if len(found) else [] for name in CLUSTER_SCHEMA.names}
-    columns["cells"] = [np.asarray(c, dtype=np.uint64) for c in columns["cells"]]
-    con.register("found_clusters", pa.Table.from_pydict(columns, schema=CLUSTER_SCHEMA))
-    try:
-        execute_file(con, "pipelines", "replace_clusters", params)
-    finally:
-        con.unregister("found_clusters")
+    execute_file(
+        con, "pipelines", "clear_clusters", {"window_len": window_len, "rescored_from": first}
+    )
+    bounds = [first, *(cut for cut in cuts if cut > first)]
+    for part_from, part_until in zip(bounds, [*bounds[1:], None], strict=True):
+        params = {
+            "window_len": window_len,
+            "rescored_from": part_from,
+            "rescored_until": part_until,
+            "support_alpha": finder.support_alpha,
+            "support_min_count": finder.support_min_count,
+        }
+        candidates = query_file(con, "pipelines", "cluster_candidates", params)
+        found = finder.find(candidates) if not candidates.empty else pd.DataFrame()
+        columns = {n: found[n].tolist() if len(found) else [] for n in CLUSTER_SCHEMA.names}
+        columns["cells"] = [np.asarray(c, dtype=np.uint64) for c in columns["cells"]]
+        con.register("found_clusters", pa.Table.from_pydict(columns, schema=CLUSTER_SCHEMA))
+        try:
+            execute_file(con, "pipelines", "store_clusters", {})
+        finally:
+            con.unregister("found_clusters")
 
 
 def _surges(
