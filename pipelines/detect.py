@@ -1,8 +1,9 @@
 """Detection: score cells, grow clusters, find surges, and turn them into alert rows.
 
 Runs on the writer connection after aggregation; reads ``store.cell_counts`` through
-``pipelines.score_inputs`` and the complaints through ``surge_inputs.sql``, and
-rewrites ``store.cell_scores``, ``store.alerts`` and ``store.alert_windows``.
+``pipelines.score_inputs`` and the complaints through ``surge_inputs.sql``; rewrites the
+``store.cell_scores`` and ``store.clusters`` of the windows it rescores, and
+``store.alerts`` and ``store.alert_windows``.
 """
 
 from __future__ import annotations
