@@ -6,8 +6,8 @@ For one scored window length (``pipelines.detect.SCORED_WINDOWS``) the result ha
 
 - ``observed``: the window's count (a rolling 3-hour window: the sum of its three hours);
 - ``cell_hist`` and ``parent_hist``: the cell's and its resolution-6 neighbourhood's counts of
-  the type over the ``history`` before the window, in earlier windows that do not overlap it,
-  so that an event's first hours never raise its own baseline;
+  the type over the ``history`` before the window, in earlier windows that neither overlap it
+  nor fall in its ``guard`` band, so that an event's first hours never raise its own baseline;
 - ``city_now`` and ``city_hist``: the type's citywide count in the window (it carries the
   hour-of-day and weekday rhythm, and a surge) and over the same history;
 - ``active_cells``: how many cells had a count of the type in the window or the ``history``
