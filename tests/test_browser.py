@@ -302,13 +302,14 @@ def test_a_new_publication_reaches_the_open_page_by_itself(
         return found.group(1)
 
     before = published()
-    subprocess.run(
+    job = subprocess.run(
         [sys.executable, "-m", "heatmap", "run", "--home", str(home)],
-        check=True,
         env=python_env(),
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    assert job.returncode == 0, job.stdout + job.stderr
     deadline = time.monotonic() + 30
     while published() == before:
         assert time.monotonic() < deadline, "the page did not pick up the new publication"
