@@ -23,10 +23,8 @@ Run ``python -m benchmarks.ingest_speed --rows 2000000`` (about a minute on 2 co
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -203,21 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", action="store_true", help="also time each phase in process")
     parser.add_argument("--work-dir", type=Path, help="keep the export and home here")
     args = parser.parse_args(argv)
-    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="heatmap-ingest-bench-"))
-
-    def log(message: str) -> None:
-        print(f"[ingest bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-    try:
-        result = run(work_dir, args.rows, args.crs, log, args.phases)
-    except measure.BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        if args.work_dir is None:
-            shutil.rmtree(work_dir, ignore_errors=True)
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
+    return measure.main_of(
+        "ingest",
+        args.work_dir,
+        lambda folder, log: run(folder, args.rows, args.crs, log, args.phases),
+    )
 
 
 if __name__ == "__main__":

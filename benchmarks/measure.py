@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,3 +190,26 @@ JOB_IMPORTS = {
 def startup(command: str, log_dir: Path) -> Step:
     """The fixed cost of ``heatmap COMMAND``: the interpreter starting and importing its modules."""
     return run_step(f"startup_{command}", [sys.executable, "-c", JOB_IMPORTS[command]], log_dir)
+
+
+def main_of(name: str, work_dir: Path | None, run: Callable[[Path, Log], dict[str, Any]]) -> int:
+    """The body of a benchmark's ``main``: run it, print its figures as JSON; the exit status.
+
+    ``run`` gets the work folder (``work_dir``, or a temporary one removed afterwards) and a
+    log that prints ``[NAME bench HH:MM:SS] message`` lines on stderr.
+    """
+    folder = work_dir or Path(tempfile.mkdtemp(prefix=f"heatmap-{name}-bench-"))
+
+    def log(message: str) -> None:
+        print(f"[{name} bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = run(folder, log)
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if work_dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0

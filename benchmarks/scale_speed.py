@@ -19,11 +19,8 @@ for a smaller year), or ``python -m benchmarks --only scale``; or call :func:`ru
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -115,21 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     measure.use_engine(args.engine_path)
-    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="heatmap-scale-bench-"))
-
-    def log(message: str) -> None:
-        print(f"[scale bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-    try:
-        result = run(work_dir, args.rows, log)
-    except measure.BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        if args.work_dir is None:
-            shutil.rmtree(work_dir, ignore_errors=True)
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
+    return measure.main_of("scale", args.work_dir, lambda folder, log: run(folder, args.rows, log))
 
 
 if __name__ == "__main__":
