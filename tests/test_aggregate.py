@@ -192,21 +192,21 @@ def test_a_store_without_stored_clusters_finds_them_all_again(
     con.close()
 
 
-def test_scoring_in_passes_equals_scoring_at_once(
-    scenario: Path, at_once: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(detect, "SCORING_CHUNK"), (aggregate, "RECOUNT_SPAN")],
+    ids=["scores and clusters in passes", "counts in spans"],
+)
+def test_a_run_cut_into_two_day_pieces_equals_one_run(
+    scenario: Path,
+    at_once: Home,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    name: str,
 ) -> None:
-    """A rescoring cut into passes of two days gives every score and alert of one pass."""
-    monkeypatch.setattr(detect, "SCORING_CHUNK", timedelta(days=2))
-    home = Home(tmp_path / "home").ensure()
-    _run(home, [scenario / "complaints.csv"], scenario)
-    assert _tables(home) == _tables(at_once)
-
-
-def test_recounting_in_spans_equals_recounting_at_once(
-    scenario: Path, at_once: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Touched windows recounted two days at a time give every count of one recount."""
-    monkeypatch.setattr(aggregate, "RECOUNT_SPAN", timedelta(days=2))
+    """Rescoring in passes, or recounting in spans, of two days gives every table of one go."""
+    monkeypatch.setattr(module, name, timedelta(days=2))
     home = Home(tmp_path / "home").ensure()
     _run(home, [scenario / "complaints.csv"], scenario)
     assert _tables(home) == _tables(at_once)

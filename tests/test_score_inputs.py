@@ -85,17 +85,15 @@ def _reference(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.DataF
     return con.execute(text, bind_for(text, params)).df()
 
 
-@pytest.mark.parametrize(("zone", "seed"), [("America/New_York", 1), ("Asia/Shanghai", 2)])
-@pytest.mark.parametrize("window_len", list(SCORED_WINDOWS))
-@pytest.mark.parametrize("since_day", [0, 21])
-@pytest.mark.parametrize("guard_hours", [0, 24])
-def test_numpy_inputs_equal_the_reference_query(
-    zone: str, seed: int, window_len: str, since_day: int, guard_hours: int
-) -> None:
-    con = _store(zone, seed)
+def _pass(
+    window_len: str,
+    since: pd.Timestamp,
+    until: pd.Timestamp | None = None,
+    guard: timedelta = timedelta(0),
+) -> ScoringPass:
+    """A pass over the random store: a week's baseline, two days of burn-in."""
     count_len, span = SCORED_WINDOWS[window_len]
-    since = pd.Timestamp("2015-02-20", tz=zone) + pd.Timedelta(days=since_day, hours=5)
-    scoring = ScoringPass(
+    return ScoringPass(
         window_len=window_len,
         count_len=count_len,
         span=span,
@@ -104,8 +102,21 @@ def test_numpy_inputs_equal_the_reference_query(
         history=timedelta(days=7),
         burn_in=timedelta(days=2),
         since=since.to_pydatetime(),
-        guard=timedelta(hours=guard_hours),
+        until=until.to_pydatetime() if until is not None else None,
+        guard=guard,
     )
+
+
+@pytest.mark.parametrize(("zone", "seed"), [("America/New_York", 1), ("Asia/Shanghai", 2)])
+@pytest.mark.parametrize("window_len", list(SCORED_WINDOWS))
+@pytest.mark.parametrize("since_day", [0, 21])
+@pytest.mark.parametrize("guard_hours", [0, 24])
+def test_numpy_inputs_equal_the_reference_query(
+    zone: str, seed: int, window_len: str, since_day: int, guard_hours: int
+) -> None:
+    con = _store(zone, seed)
+    since = pd.Timestamp("2015-02-20", tz=zone) + pd.Timedelta(days=since_day, hours=5)
+    scoring = _pass(window_len, since, guard=timedelta(hours=guard_hours))
     expected = _reference(con, scoring)
     got = score_inputs(con, scoring)
     assert len(expected) > 100  # the store is busy enough for the comparison to mean something
@@ -116,10 +127,7 @@ def test_an_empty_store_gives_an_empty_frame_of_the_same_columns() -> None:
     con = duckdb.connect()
     prepare_connection(con, "UTC")
     create_schema(con)
-    scoring = ScoringPass(
-        "1h", "1h", 1, 1, SPATIAL, timedelta(days=7), timedelta(days=2),
-        pd.Timestamp("2015-03-01", tz="UTC").to_pydatetime(),
-    )  # fmt: skip
+    scoring = _pass("1h", pd.Timestamp("2015-03-01", tz="UTC"))
     got = score_inputs(con, scoring)
     assert got.empty
     assert list(got.columns) == list(_reference(con, scoring).columns)
@@ -130,22 +138,10 @@ def test_consecutive_passes_return_every_window_once(window_len: str) -> None:
     """Passes split at instants (each one's until the next one's since) make one whole pass."""
     zone = "America/New_York"
     con = _store(zone, 3)
-    count_len, span = SCORED_WINDOWS[window_len]
     start = pd.Timestamp("2015-02-20", tz=zone)
     cuts = [start + pd.Timedelta(days=d, hours=h) for d, h in ((0, 5), (9, 0), (16, 7), (23, 0))]
     passes = [
-        ScoringPass(
-            window_len=window_len,
-            count_len=count_len,
-            span=span,
-            min_count=1 if span == 1 else 2,
-            spatial_types=SPATIAL,
-            history=timedelta(days=7),
-            burn_in=timedelta(days=2),
-            since=since.to_pydatetime(),
-            until=until.to_pydatetime() if until is not None else None,
-            guard=timedelta(days=1),
-        )
+        _pass(window_len, since, until, guard=timedelta(days=1))
         for since, until in zip(cuts, [*cuts[1:], None], strict=True)
     ]
     parts = pd.concat([score_inputs(con, p) for p in passes], ignore_index=True)
