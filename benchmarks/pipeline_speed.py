@@ -20,6 +20,9 @@ from benchmarks import measure
 from benchmarks.matching import Alert, describe_false, evaluate
 from benchmarks.scenarios import WrittenScenario, following_batch, write
 from geo_fixtures.scenario import ScenarioConfig
+from heatmap.home import Home
+from heatmap.published_parts import read_manifest
+from heatmap.store import current_snapshot
 
 BATCH_ROWS = 10_000
 BATCH_SEED = 4242
@@ -83,6 +86,13 @@ def _mib(path: Path) -> float:
     return round(path.resolve().stat().st_size / 1024**2, 1)
 
 
+def _snapshot_mib(home: Home) -> float:
+    """The current snapshot with the Parquet parts it reads."""
+    snapshot = current_snapshot(home)
+    parts = sum(Path(p.path).stat().st_size for p in read_manifest(snapshot))
+    return round((snapshot.stat().st_size + parts) / 1024**2, 1)
+
+
 def run_case(
     case: SpeedCase, work_dir: Path, batch: WrittenScenario, log: measure.Log
 ) -> dict[str, Any]:
@@ -104,7 +114,7 @@ def run_case(
             f"{case.name} #{repeat + 1}: ingest {steps['ingest'][-1].wall_s:.2f} s, "
             f"run {steps['run'][-1].wall_s:.2f} s, alerts {steps['alerts'][-1].wall_s:.2f} s"
         )
-    store_mib, snapshot_mib = _mib(home / "engine.duckdb"), _mib(home / "published/current.duckdb")
+    store_mib, snapshot_mib = _mib(home / "engine.duckdb"), _snapshot_mib(Home(home))
     baseline = _baseline(scenario, logs)
     log(f"{case.name} pandas + h3-py baseline: {baseline.wall_s:.2f} s")
     outcome = evaluate(last_alerts, scenario.truth)

@@ -2,7 +2,8 @@
 
 The connection is the current snapshot opened read-only, prepared by the same
 :func:`~heatmap.sqlfunctions.prepare_connection` as every other, then locked: no access to
-files or other databases, and the lock itself cannot be undone from the query.
+files or other databases (but the snapshot's own Parquet parts, which its big tables are views
+over), and the lock itself cannot be undone from the query.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from heatmap.home import Home
-from heatmap.store import open_reader
+from heatmap.published_parts import read_manifest
+from heatmap.store import current_snapshot, open_reader
 
 
 def _plain(value: Any) -> Any:
@@ -30,8 +32,12 @@ def _plain(value: Any) -> Any:
 
 def run_query(home: Home, query: str, fmt: str, timezone: str) -> str:
     """The result of ``query`` rendered as ``table``, ``csv`` or ``json``."""
-    con = open_reader(home, timezone)
+    snapshot = current_snapshot(home)
+    parts = [p.path for p in read_manifest(snapshot)]
+    con = open_reader(home, timezone, snapshot)
     try:
+        # the exact files only: writing beside them (COPY ... TO) stays refused
+        con.execute("SET allowed_paths = $parts", {"parts": parts})
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         cursor = con.execute(query)

@@ -5,7 +5,9 @@ Layout (all under ``--home`` / ``HEATMAP_HOME``, default ``./heatmap_data``)::
     engine.duckdb             the writer's database: only jobs open it, always under the lock
     writer.lock               flock()ed by the job that writes; the kernel frees it if the job dies
     published/current.duckdb  symlink to the latest complete snapshot: what readers open
-    published/heatmap-*.duckdb immutable snapshots, the last few kept
+    published/heatmap-*.duckdb immutable snapshots, the last few kept, each with the list of
+                              its parts (heatmap-*.parts.json)
+    published/parts/          the big tables' immutable Parquet parts, shared by snapshots
     secret.key                the key of the personal-data hashes (created on first use, mode 600)
     taxonomy.toml             optional: replaces the default issue taxonomy
 """

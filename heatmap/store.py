@@ -2,11 +2,14 @@
 
 DuckDB allows one read-write process per file and, while it is open, no other process can open
 it even read-only. So jobs write ``engine.duckdb`` under an exclusive ``flock`` and, when a run
-is complete, copy it into a new snapshot file and switch the ``published/current.duckdb``
-symlink to it with an atomic rename. Readers (dashboard, ``heatmap sql``, analysts' DuckDB
-clients) only ever open snapshots read-only, so they never wait for a job and never see a
-half-written run; a job killed mid-way leaves the previous publication in place, and its
-unfinished transaction is rolled back by DuckDB on the next open.
+is complete, write a new snapshot and switch the ``published/current.duckdb`` symlink to it with
+an atomic rename. A snapshot is a small DuckDB file: the small tables, a view over immutable
+Parquet parts for each big one (``published/parts/``, shared between snapshots, only what
+changed rewritten: :mod:`heatmap.published_parts`), and the published views. Readers
+(dashboard, ``heatmap sql``, analysts' DuckDB clients) only ever open snapshots read-only, so
+they never wait for a job and never see a half-written run; a job killed mid-way leaves the
+previous publication in place, and its unfinished transaction is rolled back by DuckDB on the
+next open.
 """
 
 from __future__ import annotations
@@ -15,19 +18,35 @@ import contextlib
 import fcntl
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from heatmap.errors import HeatmapError, NotPublishedError, RunInProgressError
 from heatmap.home import Home
+from heatmap.published_parts import (
+    PARTS_FOLDER,
+    Part,
+    fsync_path,
+    manifest_path,
+    read_manifest,
+    write_manifest,
+    write_parts,
+)
 from heatmap.sqlfiles import sql_files
 from heatmap.sqlfunctions import prepare_connection
 
 SNAPSHOTS_KEPT = 3
+# How long a superseded snapshot stays readable, its parts with it: an analyst's session or a
+# dashboard page opened on it keeps working that long (a snapshot is small: its big tables are
+# shared parts, and only the parts a run rewrote are kept twice).
+SNAPSHOT_GRACE = timedelta(hours=1)
+# Writer-side bookkeeping, not published.
+WRITER_ONLY = frozenset({"changes"})
 SNAPSHOT_PREFIX = "heatmap-"
 # What a job lets DuckDB hold in memory before it spills to the home's work folder: a year of
 # complaints is sorted and joined within it, and the job's own arrays come on top.
@@ -104,49 +123,99 @@ def _spill_dir(home: Home) -> Path:
 
 
 def publish(con: duckdb.DuckDBPyConnection, home: Home) -> Path:
-    """Copy the writer's database into a new snapshot and make it the current publication.
+    """Write a new snapshot of the writer's database and make it the current publication.
 
-    Returns the snapshot's path. Readers that still have an older snapshot open keep reading
-    it; the oldest snapshots beyond :data:`SNAPSHOTS_KEPT` are removed.
+    The big tables go out as Parquet parts shared with earlier snapshots
+    (:mod:`heatmap.published_parts`: only what changed is written); the snapshot file holds
+    the small tables, views over the parts, and the published views. Returns its path.
+    Readers that still have an older snapshot open keep reading it: a superseded snapshot and
+    its parts stay for :data:`SNAPSHOT_GRACE` and :data:`SNAPSHOTS_KEPT` publications at least.
     """
     home.ensure()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     final = home.published_dir / f"{SNAPSHOT_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}.duckdb"
     partial = final.with_suffix(".partial")
-    # After a checkpoint the database file alone holds every committed change (its WAL is
-    # empty), and the writer lock keeps anyone else from writing: a byte copy of the file is
-    # then a whole database, made at disk speed instead of re-encoding every table as
-    # ``COPY FROM DATABASE`` does.
-    con.execute("CHECKPOINT")
+    previous = read_manifest(_current_or_none(home))
+    parts = write_parts(con, home.published_dir / PARTS_FOLDER, previous)
     try:
-        shutil.copyfile(home.store_path, partial)
+        _write_snapshot(con, partial, parts)
+        fsync_path(partial)
+        write_manifest(final, [p for table in parts.values() for p in table])
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    fsync_path(partial)
     os.rename(partial, final)
     link = home.published_dir / f".current-{uuid.uuid4().hex}"
     os.symlink(final.name, link)
     os.replace(link, home.current_path)
     fsync_path(home.published_dir)
+    con.execute("DELETE FROM store.changes")  # the current snapshot now holds every change
     _prune(home, keep=final)
     return final
 
 
-def fsync_path(path: Path) -> None:
-    """Flush a file, or a folder's entries (after a rename in it), to disk."""
-    fd = os.open(path, os.O_RDONLY)
+def _write_snapshot(
+    con: duckdb.DuckDBPyConnection, path: Path, parts: dict[str, list[Part]]
+) -> None:
+    """A new database at ``path``: the writer's small tables, a view over its parts for each
+    big table, and the published views, as a reader sees them."""
+    (writer,) = con.execute("SELECT current_database()").fetchone() or ("",)
+    alias = f"snapshot_{uuid.uuid4().hex[:8]}"
+    con.execute(f"ATTACH {_literal(path)} AS {alias}")
     try:
-        os.fsync(fd)
+        con.execute(f"CREATE SCHEMA {alias}.store")
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE database_name = $db AND schema_name = 'store' ORDER BY 1",
+            {"db": writer},
+        ).fetchall()
+        for (table,) in tables:
+            if table in WRITER_ONLY:
+                continue
+            files = [_literal(Path(p.path)) for p in parts.get(table, [])]
+            con.execute(
+                f"CREATE VIEW {alias}.store.{table} AS "
+                f"SELECT * FROM read_parquet([{', '.join(files)}])"
+                if files
+                else f"CREATE TABLE {alias}.store.{table} AS SELECT * FROM store.{table}"
+            )
+        con.execute(f"USE {alias}")
+        try:
+            for entry in sql_files("heatmap", "views"):
+                con.execute(entry.read_text(encoding="utf-8"))
+        finally:
+            con.execute(f"USE {writer}")
     finally:
-        os.close(fd)
+        con.execute(f"DETACH {alias}")
+
+
+def _literal(path: Path) -> str:
+    """``path`` as a SQL string literal (absolute: any client opens the snapshot from anywhere)."""
+    return "'" + str(path.resolve()).replace("'", "''") + "'"
+
+
+def _current_or_none(home: Home) -> Path | None:
+    try:
+        return home.current_path.resolve(strict=True)
+    except FileNotFoundError:
+        return None
 
 
 def _prune(home: Home, keep: Path) -> None:
+    """Remove snapshots beyond the newest :data:`SNAPSHOTS_KEPT` that are older than
+    :data:`SNAPSHOT_GRACE`, then every part no remaining snapshot reads, and leftovers of
+    publications that died part-way."""
     snapshots = sorted(home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.duckdb"))
+    cutoff = time.time() - SNAPSHOT_GRACE.total_seconds()
     for old in snapshots[:-SNAPSHOTS_KEPT]:
-        if old != keep:
+        if old != keep and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+            manifest_path(old).unlink(missing_ok=True)
+    kept = sorted(home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.duckdb"))
+    read = {p.path for snapshot in kept for p in read_manifest(snapshot)}
+    for part in (home.published_dir / PARTS_FOLDER).glob("*/*.parquet*"):
+        if str(part) not in read:
+            part.unlink(missing_ok=True)
     for leftover in home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.partial*"):
         leftover.unlink(missing_ok=True)
 
@@ -162,7 +231,10 @@ def current_snapshot(home: Home) -> Path:
         ) from None
 
 
-def open_reader(home: Home, timezone: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current publication, prepared like every connection."""
-    con = duckdb.connect(str(current_snapshot(home)), read_only=True)
+def open_reader(
+    home: Home, timezone: str, snapshot: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``snapshot`` (default: the current publication), prepared
+    like every connection."""
+    con = duckdb.connect(str(snapshot or current_snapshot(home)), read_only=True)
     return prepare_connection(con, timezone)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 
 from geo_fixtures.scenario import ScenarioConfig, build_scenario, write_scenario
 from heatmap.home import Home
-from heatmap.store import open_reader, open_writer, publish
+from heatmap.store import SNAPSHOT_GRACE, open_reader, open_writer, publish
 from tests.conftest import python_env
 
 pytestmark = pytest.mark.slow
@@ -134,6 +135,8 @@ def test_an_open_reader_survives_its_snapshot_being_pruned(home: Home) -> None:
     with open_writer(home, TZ) as con:
         con.execute("INSERT INTO store.runs VALUES ('r1', 'duckdb', now(), now(), NULL, 0, 0)")
         old = publish(con, home)
+    past_grace = time.time() - SNAPSHOT_GRACE.total_seconds() - 60
+    os.utime(old, (past_grace, past_grace))
     reader = open_reader(home, TZ)
     with open_writer(home, TZ) as con:
         for _ in range(5):

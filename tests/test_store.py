@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -12,7 +14,9 @@ import pytest
 
 from heatmap.errors import HeatmapError, NotPublishedError, RunInProgressError
 from heatmap.home import Home
+from heatmap.published_parts import manifest_path
 from heatmap.store import (
+    SNAPSHOT_GRACE,
     SNAPSHOTS_KEPT,
     current_snapshot,
     open_reader,
@@ -46,12 +50,25 @@ def test_publish_switches_readers_to_a_complete_snapshot(home: Home) -> None:
     fresh.close()
 
 
-def test_old_snapshots_are_pruned(home: Home) -> None:
+def _age(home: Home, hours: float) -> None:
+    """Make every snapshot so far look published ``hours`` ago."""
+    then = time.time() - hours * 3600
+    for snapshot in home.published_dir.glob("heatmap-*.duckdb"):
+        os.utime(snapshot, (then, then))
+
+
+def test_old_snapshots_are_pruned_once_past_their_grace(home: Home) -> None:
     with open_writer(home, "Asia/Shanghai") as con:
         for _ in range(SNAPSHOTS_KEPT + 2):
-            last = publish(con, home)
+            publish(con, home)
+        # within the grace every snapshot stays: a reader opened on any of them keeps reading
+        assert len(list(home.published_dir.glob("heatmap-*.duckdb"))) == SNAPSHOTS_KEPT + 2
+        _age(home, SNAPSHOT_GRACE.total_seconds() / 3600 + 0.1)
+        last = publish(con, home)
     snapshots = sorted(home.published_dir.glob("heatmap-*.duckdb"))
     assert len(snapshots) == SNAPSHOTS_KEPT and snapshots[-1] == last
+    manifests = sorted(home.published_dir.glob("heatmap-*.parts.json"))
+    assert [manifest_path(s) for s in snapshots] == manifests
     assert not list(home.published_dir.glob("*.partial"))
 
 

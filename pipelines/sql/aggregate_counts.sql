@@ -16,6 +16,22 @@ FROM (VALUES ('now_1h', INTERVAL 1 HOUR), ('now_3h', INTERVAL 3 HOUR), ('now_24h
     AS t(window_len, span)
 WHERE $with_trailing;
 
+-- what publishing must rewrite (heatmap.published_parts): the recounted windows, the trailing
+-- ones and those they replace
+INSERT INTO store.changes
+SELECT t.table_name, least(
+    (SELECT min(window_start) FROM recount),
+    (SELECT min(window_start) FROM trailing_windows),
+    CASE t.table_name
+        WHEN 'cell_counts' THEN (SELECT min(window_start) FROM store.cell_counts
+                                 WHERE $with_trailing AND window_len LIKE 'now_%')
+        ELSE (SELECT min(window_start) FROM store.district_counts
+              WHERE $with_trailing AND window_len LIKE 'now_%')
+    END
+) AS changed_from
+FROM (VALUES ('cell_counts'), ('district_counts')) AS t(table_name)
+WHERE changed_from IS NOT NULL;
+
 CREATE OR REPLACE TEMP TABLE windowed AS
 WITH located AS (
     SELECT cell, district, precision, issue_type, is_repeat, severity = 'A' AS is_severe,

@@ -4,6 +4,11 @@
 -- Grain: cell_counts (cell, resolution, window_len, window_start, issue_type);
 -- district_counts (district, window_len, window_start, issue_type).
 -- Inputs: the Parquet files of the run ($cell_counts, $district_counts: glob patterns).
+-- the whole tables change (store.changes: from the first day of year 1)
+INSERT INTO store.changes VALUES
+    ('cell_counts', TIMESTAMPTZ '0001-01-01 00:00:00+00'),
+    ('district_counts', TIMESTAMPTZ '0001-01-01 00:00:00+00');
+
 DELETE FROM store.cell_counts;
 
 INSERT INTO store.cell_counts
