@@ -32,6 +32,7 @@ def open_snapshot(path: str | Path, timezone: str) -> duckdb.DuckDBPyConnection:
     the H3 functions with it: a second connection finds them registered already.
     """
     con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET parquet_metadata_cache = true")  # parts never change once written
     try:
         return prepare_connection(con, timezone)
     except duckdb.CatalogException as exc:

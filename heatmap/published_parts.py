@@ -6,14 +6,17 @@ complaints, on every run, however small the run. Now the big tables are publishe
 holds the small tables and, for each big one, a view over its parts (``heatmap.store.publish``).
 A run rewrites only the parts its changes can reach:
 
-* ``complaints`` only ever gains batches, so a part is a range of batch ids. The new batches
-  make a new part, and the newest parts merge while the last holds at least half as many rows
-  as the one before it: sizes fall geometrically from the oldest part to the newest, a year of
-  five-minute batches stays a couple of dozen files, and a complaint is rewritten about once
-  per doubling of what came after it.
+* ``complaints`` and ``quarantine`` only ever gain batches, so a part is a range of batch ids.
+  The new batches make a new part, and the newest parts merge while the last holds at least
+  half as many rows as the one before it: sizes fall geometrically from the oldest part to the
+  newest, a year of five-minute batches stays a couple of dozen files, and a complaint is
+  rewritten about once per doubling of what came after it.
 * ``cell_counts``, ``cell_scores`` and ``district_counts`` are recounted and rescored window
-  by window, so a part is a calendar month (UTC) of window starts, and the newest month is cut
-  into weeks (days 1–7, 8–14, 15–21, 22 to the end) so that an incremental run rewrites a week.
+  by window, so a part is a calendar month (UTC) of window starts; the newest month is cut
+  into weeks (days 1–7, 8–14, 15–21, 22 to the end) and its newest week into days. A run on
+  fresh complaints rewrites the day parts it reaches (today's, and yesterday's, where the
+  trailing 24-hour windows start); the days become a week part when the next week begins,
+  and the weeks a month part when the next month does.
   Every statement that changes them records the earliest window it touched in
   ``store.changes``; a part that ends after that is rewritten.
 
@@ -39,7 +42,7 @@ PARTS_FOLDER = "parts"
 MANIFEST_SUFFIX = ".parts.json"
 # ``store.changes.changed_from`` for a statement that replaced a whole table
 WHOLE_TABLE = datetime(1, 1, 1, tzinfo=UTC)
-WEEK_CUTS = (0, 7, 14, 21)  # days into the newest month where its weekly parts start
+WEEK_CUTS = (0, 7, 14, 21)  # days into the newest month where its weeks start
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class PartedTable:
 
 PARTED = (
     PartedTable("complaints", "batch_id", by_batch=True),
+    PartedTable("quarantine", "batch_id", by_batch=True),
     PartedTable("cell_counts", "window_start", by_batch=False),
     PartedTable("cell_scores", "window_start", by_batch=False),
     PartedTable("district_counts", "window_start", by_batch=False),
@@ -211,7 +215,8 @@ def _plan_windows(
 
 
 def _windows(lowest: datetime, highest: datetime) -> list[Range]:
-    """Whole calendar months (UTC) up to the newest, then the newest month's weeks."""
+    """Whole calendar months (UTC) before the newest; the newest month's weeks before the
+    newest; and the newest week's days, up to the newest day."""
     first, last = lowest.astimezone(UTC), highest.astimezone(UTC)
     month = datetime(first.year, first.month, 1, tzinfo=UTC)
     newest = datetime(last.year, last.month, 1, tzinfo=UTC)
@@ -220,7 +225,12 @@ def _windows(lowest: datetime, highest: datetime) -> list[Range]:
         ranges.append((month, _next_month(month)))
         month = _next_month(month)
     cuts = [newest + timedelta(days=d) for d in WEEK_CUTS] + [_next_month(newest)]
-    ranges += [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= last]
+    weeks = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= last]
+    ranges += weeks[:-1]
+    day, week_end = weeks[-1]
+    while day <= last:
+        ranges.append((day, min(day + timedelta(days=1), week_end)))
+        day += timedelta(days=1)
     return ranges
 
 

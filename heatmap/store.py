@@ -237,4 +237,6 @@ def open_reader(
     """A read-only connection to ``snapshot`` (default: the current publication), prepared
     like every connection."""
     con = duckdb.connect(str(snapshot or current_snapshot(home)), read_only=True)
+    # a part's file never changes once written: its footer need be read only once
+    con.execute("SET parquet_metadata_cache = true")
     return prepare_connection(con, timezone)

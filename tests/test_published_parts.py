@@ -3,7 +3,7 @@ their changes reach."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -58,11 +58,10 @@ def _store_tables(path: Path) -> dict[str, list[tuple]]:
     return tables
 
 
-def _window_parts(home: Home) -> dict[str, set[str]]:
-    return {
-        t.name: {p.path for p in read_manifest(current_snapshot(home)) if p.table == t.name}
-        for t in PARTED
-    }
+def _first_day(path: Path) -> datetime:
+    """The UTC start of the day before the first complaint of an export (local times)."""
+    first = pd.to_datetime(pd.read_csv(path, dtype=str)[TIME_COLUMN]).min()
+    return first.tz_localize(TZ).floor("D").tz_convert(UTC).to_pydatetime()
 
 
 def test_every_snapshot_reads_exactly_the_writers_tables_and_runs_rewrite_little(
@@ -70,20 +69,29 @@ def test_every_snapshot_reads_exactly_the_writers_tables_and_runs_rewrite_little
 ) -> None:
     paths, mapping = batches
     home = Home(tmp_path / "home")
-    before: dict[str, set[str]] = {}
+    before: dict[tuple, str] = {}
+    reused = 0
     for number, path in enumerate(paths):
         ingest_paths(home, [path], mapping, TZ, show_progress=False)
         run_pipeline(home, TZ, default_taxonomy())
         assert _store_tables(current_snapshot(home)) == _store_tables(home.store_path), path.name
-        now = _window_parts(home)
-        if 2 <= number < len(paths) - 1:  # in order: a run reaches the weeks of its days only
-            for table in ("cell_counts", "cell_scores", "district_counts"):
-                assert len(now[table] - before[table]) <= 2, (path.name, table)
-            assert len(now["complaints"] - before["complaints"]) == 1
+        now = {(p.table, p.lower, p.upper): p.path for p in read_manifest(current_snapshot(home))}
+        if number < len(paths) - 1:  # in order: a run rewrites only from the day before its data
+            reached = _first_day(path) - timedelta(days=1)
+            kept = [k for k in now if k[0] != "complaints" and k[2] <= reached and k in before]
+            assert all(now[k] == before[k] for k in kept), path.name
+            reused += len(kept)
         before = now
+    assert reused >= 20  # the check above is not vacuous: runs leave most of the past alone
     manifest = read_manifest(current_snapshot(home))
     months = [p for p in manifest if p.table == "cell_counts"]
-    assert [(p.lower.day, p.upper.day) for p in months] == [(1, 1), (1, 8), (8, 15), (15, 22)]
+    last = max(p.upper for p in months)
+    assert [(p.lower.day, p.upper.day) for p in months] == [
+        (1, 1),
+        (1, 8),
+        (8, 15),
+        *[(d, d + 1) for d in range(15, last.day)],
+    ]
     complaints = [p for p in manifest if p.table == "complaints"]
     sizes = [p.rows for p in complaints]
     assert all(newer * 2 < older for older, newer in zip(sizes, sizes[1:], strict=False))
@@ -126,20 +134,31 @@ def test_an_old_snapshot_stays_whole_within_its_grace(
     assert on_disk == read  # every part a snapshot reads, and nothing else
 
 
-def test_the_newest_month_is_cut_into_weeks_and_the_others_are_whole() -> None:
+def test_the_newest_week_is_cut_into_days_its_month_into_weeks_and_the_others_are_whole() -> None:
+    def utc(month: int, day: int, year: int = 2026) -> datetime:
+        return datetime(year, month, day, tzinfo=UTC)
+
     lowest = datetime(2026, 10, 11, 3, tzinfo=UTC)
-    highest = datetime(2026, 12, 15, 0, tzinfo=UTC)
+    highest = datetime(2026, 12, 17, 5, tzinfo=UTC)
     assert _windows(lowest, highest) == [
-        (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)),
-        (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
-        (datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 8, tzinfo=UTC)),
-        (datetime(2026, 12, 8, tzinfo=UTC), datetime(2026, 12, 15, tzinfo=UTC)),
-        (datetime(2026, 12, 15, tzinfo=UTC), datetime(2026, 12, 22, tzinfo=UTC)),
+        (utc(10, 1), utc(11, 1)),
+        (utc(11, 1), utc(12, 1)),
+        (utc(12, 1), utc(12, 8)),
+        (utc(12, 8), utc(12, 15)),
+        (utc(12, 15), utc(12, 16)),
+        (utc(12, 16), utc(12, 17)),
+        (utc(12, 17), utc(12, 18)),
     ]
-    assert _windows(highest, datetime(2026, 12, 30, tzinfo=UTC))[-1] == (
-        datetime(2026, 12, 22, tzinfo=UTC),
-        datetime(2027, 1, 1, tzinfo=UTC),
-    )
+    # the last week of December runs to the new year: its days stop there
+    december = _windows(highest, datetime(2026, 12, 31, 23, tzinfo=UTC))
+    assert december[:3] == [
+        (utc(12, 1), utc(12, 8)),
+        (utc(12, 8), utc(12, 15)),
+        (utc(12, 15), utc(12, 22)),
+    ]
+    assert december[3:] == [(utc(12, d), utc(12, d + 1)) for d in range(22, 31)] + [
+        (utc(12, 31), utc(1, 1, 2027))
+    ]
 
 
 def test_batch_parts_stay_few_and_each_complaint_is_rewritten_rarely() -> None:
