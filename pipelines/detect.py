@@ -37,6 +37,11 @@ SCORING_CHUNK = timedelta(days=90)
 # flagged, and as single-call links between cells (ClusterFinder.support_min_count) they found
 # nothing on the seen seeds that the clock hours' single calls did not.
 ROLLING_MIN_COUNT = 2
+# The windows a cell is judged in a week, over every scored length (one starts every count_len):
+# with the cells judged, the number of tests the stated false-alarm rate is shared among.
+WINDOWS_PER_WEEK = sum(
+    timedelta(days=7) // WINDOW_LENGTHS[count_len] for count_len, _ in SCORED_WINDOWS.values()
+)
 # Surges are judged on clock hours and days: a citywide count is never sparse.
 SURGE_WINDOWS = ("1h", "1d")
 
@@ -84,7 +89,7 @@ def _rescore(
                     "issue_type, observed, expected, p_value, score, flagged FROM scored"
                 )
                 con.unregister("scored")
-        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cuts)
+        _replace_clusters(con, settings, taxonomy, window_len, EPOCH if rebuild else first, cuts)
     return query_file(con, "pipelines", "stored_clusters", {})
 
 
@@ -122,6 +127,7 @@ def _clusters_missing(con: duckdb.DuckDBPyConnection) -> bool:
 def _replace_clusters(
     con: duckdb.DuckDBPyConnection,
     settings: RunSettings,
+    taxonomy: Taxonomy,
     window_len: str,
     first: datetime,
     cuts: list[datetime],
@@ -143,6 +149,9 @@ def _replace_clusters(
             "rescored_until": part_until,
             "support_alpha": finder.support_alpha,
             "support_min_count": finder.support_min_count,
+            "spatial_types": taxonomy.spatial_codes or ["<none>"],
+            "history": settings.history,
+            "windows_per_week": WINDOWS_PER_WEEK,
         }
         candidates = query_file(con, "pipelines", "cluster_candidates", params)
         found = finder.find(candidates) if not candidates.empty else pd.DataFrame()

@@ -146,3 +146,20 @@ def test_a_lone_neighbouring_call_does_not_make_a_cluster_big_enough() -> None:
     assert ClusterFinder().find(scores).empty
     with_a_pair = _scores([a, h3.grid_ring(a, 1)[0]], [4, 2], expected=0.02)
     assert ClusterFinder().find(with_a_pair).observed.tolist() == [6]
+
+
+def test_a_busy_city_keeps_a_chance_pair_under_its_stated_false_alarm_rate() -> None:
+    """3 calls and 2 next door where 0.05 each is usual (pooled tail about 2·10⁻⁷): below the
+    per-test level, and in a uniform city of 5,600 cells (9 types, 343 windows a week) about
+    one such pair a week by chance. With the week's tests counted, the rate of one false
+    cluster a week needs a tail below 1 / 17 M; a small city's few tests leave the per-test
+    level as it was, and a clear excess is kept anywhere."""
+    a = h3.latlng_to_cell(39.90, 116.40, 8)
+    pair = _scores([a, h3.grid_ring(a, 1)[0]], [3, 2])
+    assert ClusterFinder().find(pair).n_cells.tolist() == [2]  # no count of tests given
+    busy_city = pair.assign(tests_per_week=5_600 * 9 * 343)
+    assert ClusterFinder().find(busy_city).empty
+    small_city = pair.assign(tests_per_week=100 * 343)
+    assert ClusterFinder().find(small_city).n_cells.tolist() == [2]
+    clear = _scores([a, h3.grid_ring(a, 1)[0]], [5, 4]).assign(tests_per_week=5_600 * 9 * 343)
+    assert ClusterFinder().find(clear).observed.tolist() == [9]

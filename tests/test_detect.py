@@ -15,9 +15,10 @@ import h3
 import pandas as pd
 import pytest
 
+from heatmap.sqlfiles import query_file
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema
-from pipelines.detect import SCORED_WINDOWS
+from pipelines.detect import SCORED_WINDOWS, WINDOWS_PER_WEEK
 from pipelines.score_inputs import ScoringPass, score_inputs
 
 CELL = h3.str_to_int(h3.latlng_to_cell(39.90, 116.40, 8))
@@ -114,3 +115,58 @@ def test_a_rolling_window_is_judged_by_windows_that_do_not_overlap_it(con) -> No
     expected = sum(sum(COUNTS.get(s + k, 0) for k in range(3)) for s in earlier if s >= -2)
     assert inputs.loc[start, "cell_hist"] == expected
     assert inputs.loc[start, "city_hist"] == expected  # one cell: the city is that cell
+
+
+def test_cluster_candidates_count_the_cell_types_judged_before_the_day() -> None:
+    """tests_per_week: the (cell, spatial type) pairs with a count in the history before the
+    window's day, times the windows a week holds; the day itself and non-spatial types never
+    count, and a count older than the history has aged out."""
+    connection = duckdb.connect()
+    prepare_connection(connection, "UTC")
+    create_schema(connection)
+    other = h3.str_to_int(h3.grid_ring(h3.int_to_str(CELL), 1)[0])
+    day = T0 + timedelta(days=10)
+    daily = [  # (cell, days before the window's day, type)
+        (CELL, 1, "fibre_loss"),
+        (CELL, 3, "fibre_loss"),  # the same pair again
+        (CELL, 2, "call_drop"),
+        (other, 5, "fibre_loss"),
+        (other, 0, "call_drop"),  # the window's own day
+        (other, 8, "power_outage"),  # older than the history
+        (other, 1, "data_billing"),  # not spatial
+    ]
+    rows = pd.DataFrame(
+        {
+            "cell": [c for c, _, _ in daily],
+            "resolution": 8,
+            "window_start": [day - timedelta(days=d) for _, d, _ in daily],
+            "window_len": "1d",
+            "issue_type": [t for _, _, t in daily],
+            "n": 1,
+            "n_repeat": 0,
+            "n_severe": 0,
+        }
+    )
+    connection.register("rows", rows)
+    connection.execute(
+        "INSERT INTO store.cell_counts SELECT cell::UBIGINT, resolution, window_start, "
+        "window_len, issue_type, n, n_repeat, n_severe FROM rows"
+    )
+    connection.execute(
+        "INSERT INTO store.cell_scores VALUES ($cell, $start, '1h', 'fibre_loss', 4, 0.01, "
+        "1e-8, 20.0, true)",
+        {"cell": CELL, "start": day + timedelta(hours=5)},
+    )
+    params = {
+        "window_len": "1h",
+        "rescored_from": T0,
+        "rescored_until": None,
+        "support_alpha": 0.05,
+        "support_min_count": 1,
+        "spatial_types": ["fibre_loss", "call_drop", "power_outage"],
+        "history": timedelta(days=7),
+        "windows_per_week": WINDOWS_PER_WEEK,
+    }
+    found = query_file(connection, "pipelines", "cluster_candidates", params)
+    assert WINDOWS_PER_WEEK == 168 + 168 + 7
+    assert found["tests_per_week"].tolist() == [3 * WINDOWS_PER_WEEK]
