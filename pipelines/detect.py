@@ -61,6 +61,8 @@ def _rescore(
     """
     rebuild = _clusters_missing(con)
     cuts = _cuts(con, since) if since is not None else []
+    if since is not None or rebuild:
+        _count_judged_pairs(con, settings, taxonomy, EPOCH if rebuild else since)
     for window_len, (count_len, span) in SCORED_WINDOWS.items():
         if since is None and not rebuild:
             continue
@@ -89,8 +91,22 @@ def _rescore(
                     "issue_type, observed, expected, p_value, score, flagged FROM scored"
                 )
                 con.unregister("scored")
-        _replace_clusters(con, settings, taxonomy, window_len, EPOCH if rebuild else first, cuts)
+        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cuts)
+    con.execute("DROP TABLE IF EXISTS temp.judged_pairs")
     return query_file(con, "pipelines", "stored_clusters", {})
+
+
+def _count_judged_pairs(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy, since: datetime
+) -> None:
+    """Temp table ``judged_pairs`` for every cluster search of this run (judged_pairs.sql)."""
+    params = {
+        "spatial_types": taxonomy.spatial_codes or ["<none>"],
+        "history": settings.history,
+        # the first rescored window (a rolling one starts hours before since) less the history
+        "counted_from": since - settings.history - timedelta(days=3),
+    }
+    execute_file(con, "pipelines", "judged_pairs", params)
 
 
 def _cuts(con: duckdb.DuckDBPyConnection, since: datetime) -> list[datetime]:
@@ -127,7 +143,6 @@ def _clusters_missing(con: duckdb.DuckDBPyConnection) -> bool:
 def _replace_clusters(
     con: duckdb.DuckDBPyConnection,
     settings: RunSettings,
-    taxonomy: Taxonomy,
     window_len: str,
     first: datetime,
     cuts: list[datetime],
@@ -149,8 +164,6 @@ def _replace_clusters(
             "rescored_until": part_until,
             "support_alpha": finder.support_alpha,
             "support_min_count": finder.support_min_count,
-            "spatial_types": taxonomy.spatial_codes or ["<none>"],
-            "history": settings.history,
             "windows_per_week": WINDOWS_PER_WEEK,
         }
         candidates = query_file(con, "pipelines", "cluster_candidates", params)

@@ -15,7 +15,7 @@ import h3
 import pandas as pd
 import pytest
 
-from heatmap.sqlfiles import query_file
+from heatmap.sqlfiles import execute_file, query_file
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema
 from pipelines.detect import SCORED_WINDOWS, WINDOWS_PER_WEEK
@@ -157,14 +157,18 @@ def test_cluster_candidates_count_the_cell_types_judged_before_the_day() -> None
         "1e-8, 20.0, true)",
         {"cell": CELL, "start": day + timedelta(hours=5)},
     )
+    judged = {
+        "spatial_types": ["fibre_loss", "call_drop", "power_outage"],
+        "history": timedelta(days=7),
+        "counted_from": T0,
+    }
+    execute_file(connection, "pipelines", "judged_pairs", judged)
     params = {
         "window_len": "1h",
         "rescored_from": T0,
         "rescored_until": None,
         "support_alpha": 0.05,
         "support_min_count": 1,
-        "spatial_types": ["fibre_loss", "call_drop", "power_outage"],
-        "history": timedelta(days=7),
         "windows_per_week": WINDOWS_PER_WEEK,
     }
     found = query_file(connection, "pipelines", "cluster_candidates", params)
