@@ -21,8 +21,8 @@ A run rewrites only the parts its changes can reach:
   ``store.changes``; a part that ends after that is rewritten.
 
 The bookkeeping is checked: a table's parts must hold exactly its row count, and a part whose
-file is gone or whose table's columns changed is rewritten. A table whose check fails has all
-its parts rewritten.
+file is gone or outside this home, or whose table's columns changed, is rewritten. A table
+whose check fails has all its parts rewritten.
 """
 
 from __future__ import annotations
@@ -132,16 +132,13 @@ def write_parts(
     marks = dict(
         con.execute("SELECT table_name, min(changed_from) FROM store.changes GROUP BY 1").fetchall()
     )
+    parts_dir = parts_dir.resolve()
     chosen: dict[str, list[Part]] = {}
     for table in PARTED:
         folder = parts_dir / table.name
         folder.mkdir(parents=True, exist_ok=True)
         columns = _columns(con, table.name)
-        held = [
-            p
-            for p in previous
-            if p.table == table.name and p.columns == columns and Path(p.path).exists()
-        ]
+        held = [p for p in previous if p.table == table.name and _usable(p, columns, folder)]
         lowest, highest, n = con.execute(_sql("part_bounds", table)).fetchone() or (None, None, 0)
         if not n:
             chosen[table.name] = []
@@ -161,6 +158,13 @@ def write_parts(
         chosen[table.name] = parts
         fsync_path(folder)
     return chosen
+
+
+def _usable(part: Part, columns: str, folder: Path) -> bool:
+    """Whether a part of the previous snapshot can be read again: same columns, still there,
+    and in this home (a copied home's manifest still names the original's files)."""
+    path = Path(part.path)
+    return part.columns == columns and path.parent == folder and path.exists()
 
 
 Bound = int | datetime

@@ -213,7 +213,7 @@ def _prune(home: Home, keep: Path) -> None:
             manifest_path(old).unlink(missing_ok=True)
     kept = sorted(home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.duckdb"))
     read = {p.path for snapshot in kept for p in read_manifest(snapshot)}
-    for part in (home.published_dir / PARTS_FOLDER).glob("*/*.parquet*"):
+    for part in (home.published_dir / PARTS_FOLDER).resolve().glob("*/*.parquet*"):
         if str(part) not in read:
             part.unlink(missing_ok=True)
     for leftover in home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.partial*"):

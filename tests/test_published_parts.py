@@ -3,6 +3,7 @@ their changes reach."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -132,6 +133,24 @@ def test_an_old_snapshot_stays_whole_within_its_grace(
     read = {p.path for s in home.published_dir.glob("heatmap-*.duckdb") for p in read_manifest(s)}
     on_disk = {str(p) for p in (home.published_dir / "parts").glob("*/*")}
     assert on_disk == read  # every part a snapshot reads, and nothing else
+
+
+def test_a_copied_home_publishes_parts_of_its_own(
+    batches: tuple[list[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths, mapping = batches
+    original = Home(tmp_path / "original")
+    ingest_paths(original, paths[:2], mapping, TZ, show_progress=False)
+    run_pipeline(original, TZ, default_taxonomy())
+    shutil.copytree(original.root, tmp_path / "copy", symlinks=True)
+    monkeypatch.chdir(tmp_path)
+    copy = Home(Path("copy"))  # a relative home, as the default ./heatmap_data is
+    ingest_paths(copy, paths[2:3], mapping, TZ, show_progress=False)
+    run_pipeline(copy, TZ, default_taxonomy())
+    own = (tmp_path / "copy" / "published" / "parts").resolve()
+    assert all(Path(p.path).parent.parent == own for p in read_manifest(current_snapshot(copy)))
+    shutil.rmtree(original.root)
+    assert _store_tables(current_snapshot(copy)) == _store_tables(copy.store_path)
 
 
 def test_the_newest_week_is_cut_into_days_its_month_into_weeks_and_the_others_are_whole() -> None:
