@@ -1,7 +1,7 @@
 """Incremental aggregation: batch by batch equals all at once; late data; roll-ups; windows.
 
-And incremental detection: the scores, clusters and surge inputs a run keeps are those a run
-on everything at once finds.
+And what runs keep so that the next one need not read every complaint again (the placeholder
+and surge inputs, scores and clusters) is what a run on everything at once finds.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def _tables(home: Home) -> dict[str, list[tuple]]:
     out["placeholder_points"] = con.execute(
         "SELECT lat, lon, n FROM store.placeholder_points ORDER BY ALL"
     ).fetchall()
-    out["surge_inputs"] = con.execute("SELECT * FROM store.surge_inputs ORDER BY ALL").fetchall()
+    for kept in ("surge_inputs", "busy_points", "point_volumes"):
+        out[kept] = con.execute(f"SELECT * FROM store.{kept} ORDER BY ALL").fetchall()
     con.close()
     return out
 
@@ -179,25 +180,32 @@ def test_complaints_from_an_instant_are_the_view_filtered_at_it(at_once: Home) -
     con.close()
 
 
-@pytest.mark.parametrize("table", ["clusters", "surge_inputs"])
-def test_a_store_without_a_stored_step_computes_it_all_again(
-    scenario: Path, at_once: Home, tmp_path: Path, table: str
+@pytest.mark.parametrize(
+    "tables",
+    [("clusters",), ("surge_inputs",), ("busy_points", "point_volumes", "placeholder_state")],
+    ids=["clusters", "surge inputs", "placeholder inputs"],
+)
+def test_a_store_without_a_kept_step_computes_it_all_again(
+    scenario: Path, at_once: Home, tmp_path: Path, tables: tuple[str, ...]
 ) -> None:
-    """A store written before clusters (or surge inputs) were stored gets them all on its next
-    run, without a new batch."""
+    """A store written before clusters (or surge or placeholder inputs) were kept gets them all
+    on its next run, without a new batch."""
     home = Home(tmp_path / "home")
     shutil.copytree(at_once.root, home.root, symlinks=True)
     before = _tables(home)
-    assert before["alerts"]  # the scenario's planted events make alerts
+    assert before["alerts"] and before["placeholder_points"]  # the planted events and pile
     con = duckdb.connect(str(home.store_path))
-    stored = con.execute(f"SELECT count(*) FROM store.{table}").fetchone()[0]
-    assert stored
-    con.execute(f"DELETE FROM store.{table}")
+    stored = {t: con.execute(f"SELECT count(*) FROM store.{t}").fetchone()[0] for t in tables}
+    assert all(stored.values())
+    for table in tables:
+        con.execute(f"DELETE FROM store.{table}")
     con.close()
     run_pipeline(home, TZ, default_taxonomy())
     assert _tables(home) == before
     con = duckdb.connect(str(home.store_path), read_only=True)
-    assert con.execute(f"SELECT count(*) FROM store.{table}").fetchone()[0] == stored
+    assert {t: con.execute(f"SELECT count(*) FROM store.{t}").fetchone()[0] for t in tables} == (
+        stored
+    )
     con.close()
 
 
