@@ -181,16 +181,16 @@ def _surges(
         if not clusters.empty
         else None
     )
+    if recount_from is not None:
+        params = {
+            "history": settings.history,
+            "burn_in": settings.burn_in,
+            "hour_from": _first_window(con, "1h", recount_from),
+            "day_from": _first_window(con, "1d", recount_from),
+        }
+        execute_file(con, "pipelines", "surge_inputs", params)
     frames = []
     for window_len in SURGE_WINDOWS:
-        if recount_from is not None:
-            params = {
-                "window_len": window_len,
-                "history": settings.history,
-                "burn_in": settings.burn_in,
-                "rescored_from": _first_window(con, window_len, recount_from),
-            }
-            execute_file(con, "pipelines", "surge_inputs", params)
         inputs = query_file(con, "pipelines", "stored_surge_inputs", {"window_len": window_len})
         explained = np.zeros(len(inputs), dtype=np.int64)
         if in_hotspots is not None:
