@@ -52,19 +52,33 @@ def _add_new_cells(con: duckdb.DuckDBPyConnection, after_batch: int) -> None:
     con.unregister("new_cells")
 
 
-def _refresh_placeholders(con: duckdb.DuckDBPyConnection, settings: RunSettings) -> None:
-    """Recompute the placeholder piles; temp table ``changed_points`` holds what changed."""
+def refresh_placeholders(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, after_batch: int
+) -> None:
+    """Recompute the placeholder piles; temp table ``changed_points`` holds what changed.
+
+    What they are judged on (``store.busy_points``, ``store.point_volumes``) is brought up to
+    date with the complaints of the batches after ``after_batch`` only, unless it was counted
+    with another floor or time zone (or never, in an older store): then with all of them.
+    """
+    floors = {
+        "min_complaints": settings.placeholder_min_complaints,
+        "min_types": settings.placeholder_min_types,
+        "min_days": settings.placeholder_min_days,
+    }
     execute_file(con, "pipelines", "placeholder_snapshot", {})
+    ((current,),) = con.execute(
+        "SELECT EXISTS (FROM store.placeholder_state WHERE min_complaints = $min_complaints "
+        "AND timezone = current_setting('TimeZone'))",
+        {"min_complaints": settings.placeholder_min_complaints},
+    ).fetchall()
     execute_file(
         con,
         "pipelines",
-        "placeholder_points",
-        {
-            "min_complaints": settings.placeholder_min_complaints,
-            "min_types": settings.placeholder_min_types,
-            "min_days": settings.placeholder_min_days,
-        },
+        "placeholder_inputs",
+        floors | {"after_batch": after_batch if current else 0},
     )
+    execute_file(con, "pipelines", "placeholder_points", floors)
     execute_file(con, "pipelines", "changed_points", {})
 
 
@@ -109,7 +123,7 @@ def aggregate(
     assert latest is not None
     last_batch, data_until, n_complaints = latest
     _add_new_cells(con, after_batch)
-    _refresh_placeholders(con, settings)
+    refresh_placeholders(con, settings, after_batch)
     execute_file(con, "pipelines", "touched_windows", {"after_batch": after_batch})
     touched = con.execute(
         "SELECT count(*), min(window_start) FILTER (window_len = '1h') FROM touched_windows"
@@ -127,6 +141,8 @@ def aggregate(
     )
     for temp in (
         "previous_points",
+        "touched_points",
+        "volumes",
         "changed_points",
         "touched_windows",
         "recount",

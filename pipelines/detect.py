@@ -2,8 +2,8 @@
 
 Runs on the writer connection after aggregation; reads ``store.cell_counts`` through
 ``pipelines.score_inputs`` and the complaints through ``surge_inputs.sql``; rewrites the
-``store.cell_scores`` and ``store.clusters`` of the windows it rescores, and
-``store.alerts`` and ``store.alert_windows``.
+``store.cell_scores``, ``store.clusters`` and ``store.surge_inputs`` of the windows it
+rescores, and ``store.alerts`` and ``store.alert_windows``.
 """
 
 from __future__ import annotations
@@ -178,13 +178,23 @@ def _replace_clusters(
 
 
 def _surges(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, clusters: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    clusters: pd.DataFrame,
+    since: datetime | None,
 ) -> pd.DataFrame:
     """Citywide excesses of a type beyond what its hotspots explain.
 
     A fibre-loss hotspot raises the citywide fibre-loss count too; only the complaints outside
     the window's hotspots can make a surge, so one local event is one alert, not two.
+
+    A window's citywide counts and baseline are made of the complaints in it and in the
+    ``history`` before it, so only those of the windows that end after ``since`` are recounted
+    (``store.surge_inputs`` keeps the rest); a store written before they were stored gets them
+    all once. What the hotspots explain is subtracted from every window on each run: the
+    clusters of the windows before ``since`` stand too, and the others were just found again.
     """
+    recount_from = EPOCH if _surge_inputs_missing(con) else since
     keys = ["window_start", "issue_type"]
     in_hotspots = (
         clusters.groupby(["window_len", *keys], as_index=False)["observed"]
@@ -193,14 +203,17 @@ def _surges(
         if not clusters.empty
         else None
     )
+    if recount_from is not None:
+        params = {
+            "history": settings.history,
+            "burn_in": settings.burn_in,
+            "hour_from": _first_window(con, "1h", recount_from),
+            "day_from": _first_window(con, "1d", recount_from),
+        }
+        execute_file(con, "pipelines", "surge_inputs", params)
     frames = []
     for window_len in SURGE_WINDOWS:
-        inputs = query_file(
-            con,
-            "pipelines",
-            "surge_inputs",
-            {"window_len": window_len, "history": settings.history, "burn_in": settings.burn_in},
-        )
+        inputs = query_file(con, "pipelines", "stored_surge_inputs", {"window_len": window_len})
         explained = np.zeros(len(inputs), dtype=np.int64)
         if in_hotspots is not None:
             hot = in_hotspots[in_hotspots["window_len"] == window_len].drop(columns="window_len")
@@ -214,6 +227,20 @@ def _surges(
         scored["cells"] = [np.empty(0, dtype=np.uint64)] * len(scored)
         frames.append(scored)
     return pd.concat(frames, ignore_index=True)
+
+
+def _surge_inputs_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    ((missing,),) = con.execute(
+        "SELECT NOT EXISTS (FROM store.surge_inputs) AND EXISTS (FROM store.complaints)"
+    ).fetchall()
+    return bool(missing)
+
+
+def _first_window(con: duckdb.DuckDBPyConnection, window_len: str, since: datetime) -> datetime:
+    """The first window of ``window_len`` that ends after ``since``."""
+    params = {"window_len": window_len, "since": since, "overlap": timedelta(0)}
+    ((first,),) = con.execute(read_sql("pipelines", "rescored_from"), params).fetchall()
+    return first
 
 
 def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[str, Any]:
@@ -352,7 +379,7 @@ def detect(
     """Score what changed since ``since``, cluster, link episodes, store the alerts."""
     clusters = _rescore(con, settings, taxonomy, since)
     hotspots = link_episodes(clusters, "hotspot")
-    surges = link_episodes(_surges(con, settings, clusters), "surge")
+    surges = link_episodes(_surges(con, settings, clusters, since), "surge")
     rows: list[dict[str, Any]] = []
     windows: list[dict[str, Any]] = []
     for episode in hotspots + surges:

@@ -1,4 +1,8 @@
-"""Incremental aggregation: batch by batch equals all at once; late data; roll-ups; windows."""
+"""Incremental aggregation: batch by batch equals all at once; late data; roll-ups; windows.
+
+And what runs keep so that the next one need not read every complaint again (the placeholder
+and surge inputs, scores and clusters) is what a run on everything at once finds.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from heatmap.taxonomy import default_taxonomy
 from pipelines import aggregate, detect
 from pipelines.ingest import ingest_paths
 from pipelines.run import run_pipeline
+from pipelines.settings import RunSettings
 
 TZ = "Asia/Shanghai"
 TIME_COLUMN = "受理时间"
@@ -68,6 +73,8 @@ def _tables(home: Home) -> dict[str, list[tuple]]:
     out["placeholder_points"] = con.execute(
         "SELECT lat, lon, n FROM store.placeholder_points ORDER BY ALL"
     ).fetchall()
+    for kept in ("surge_inputs", "busy_points", "point_volumes"):
+        out[kept] = con.execute(f"SELECT * FROM store.{kept} ORDER BY ALL").fetchall()
     con.close()
     return out
 
@@ -173,23 +180,81 @@ def test_complaints_from_an_instant_are_the_view_filtered_at_it(at_once: Home) -
     con.close()
 
 
-def test_a_store_without_stored_clusters_finds_them_all_again(
-    scenario: Path, at_once: Home, tmp_path: Path
+@pytest.mark.parametrize(
+    "tables",
+    [("clusters",), ("surge_inputs",), ("busy_points", "point_volumes", "placeholder_state")],
+    ids=["clusters", "surge inputs", "placeholder inputs"],
+)
+def test_a_store_without_a_kept_step_computes_it_all_again(
+    scenario: Path, at_once: Home, tmp_path: Path, tables: tuple[str, ...]
 ) -> None:
-    """A store written before clusters were stored gets them all on its next run."""
+    """A store written before clusters (or surge or placeholder inputs) were kept gets them all
+    on its next run, without a new batch."""
     home = Home(tmp_path / "home")
     shutil.copytree(at_once.root, home.root, symlinks=True)
-    before = _tables(home)["alerts"]
-    assert before  # the scenario's planted events make alerts
+    before = _tables(home)
+    assert before["alerts"] and before["placeholder_points"]  # the planted events and pile
     con = duckdb.connect(str(home.store_path))
-    stored = con.execute("SELECT count(*) FROM store.clusters").fetchone()[0]
-    con.execute("DELETE FROM store.clusters")
+    stored = {t: con.execute(f"SELECT count(*) FROM store.{t}").fetchone()[0] for t in tables}
+    assert all(stored.values())
+    for table in tables:
+        con.execute(f"DELETE FROM store.{table}")
     con.close()
     run_pipeline(home, TZ, default_taxonomy())
-    assert _tables(home)["alerts"] == before
+    assert _tables(home) == before
     con = duckdb.connect(str(home.store_path), read_only=True)
-    assert con.execute("SELECT count(*) FROM store.clusters").fetchone()[0] == stored
+    assert {t: con.execute(f"SELECT count(*) FROM store.{t}").fetchone()[0] for t in tables} == (
+        stored
+    )
     con.close()
+
+
+# A baseline shorter than the scenario and the burn-in: a run after the cut reads only the days
+# it needs, yet the burn-in counts from the first complaint.
+SHORT_HISTORY = RunSettings(history=timedelta(days=2), burn_in=timedelta(days=4))
+CUT = "2026-11-18 12:00:00"
+
+
+def _surges(home: Home) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(home.current_path), read_only=True)
+    out = {
+        "inputs": con.execute("SELECT * FROM store.surge_inputs ORDER BY ALL").fetchall(),
+        "alerts": con.execute(
+            "SELECT * EXCLUDE (n_cells) FROM alerts WHERE kind = 'surge' ORDER BY ALL"
+        ).fetchall(),
+        "windows": con.execute(
+            "SELECT strftime(w.window_start AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M:%S') "
+            "< $cut, w.* FROM alert_windows AS w JOIN alerts USING (cluster_id) "
+            "WHERE kind = 'surge' ORDER BY ALL",
+            {"cut": CUT},
+        ).fetchall(),
+    }
+    con.close()
+    return out
+
+
+def test_surges_found_batch_by_batch_are_those_found_at_once(
+    scenario: Path, tmp_path: Path
+) -> None:
+    """Surge inputs are recounted only from the first changed window, on the complaints of its
+    baseline and after; what is kept and what is recounted equal a run on everything at once,
+    with a surge flagged on each side of the cut."""
+    frame = pd.read_csv(scenario / "complaints.csv", dtype=str)
+    before = frame[TIME_COLUMN] < CUT
+    paths = [tmp_path / "before.csv", tmp_path / "after.csv"]
+    frame[before].to_csv(paths[0], index=False)
+    frame[~before].to_csv(paths[1], index=False)
+    mapping, taxonomy = scenario / "mapping.toml", default_taxonomy()
+    once = Home(tmp_path / "once").ensure()
+    ingest_paths(once, paths, mapping, TZ, show_progress=False)
+    run_pipeline(once, TZ, taxonomy, SHORT_HISTORY)
+    in_two = Home(tmp_path / "in_two").ensure()
+    for path in paths:
+        ingest_paths(in_two, [path], mapping, TZ, show_progress=False)
+        run_pipeline(in_two, TZ, taxonomy, SHORT_HISTORY)
+    expected = _surges(once)
+    assert _surges(in_two) == expected
+    assert {row[0] for row in expected["windows"]} == {True, False}
 
 
 @pytest.mark.parametrize(

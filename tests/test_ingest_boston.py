@@ -16,9 +16,10 @@ import pytest
 from heatmap.home import Home
 from heatmap.ingest import IngestSummary, ingest_file
 from heatmap.mapping import load_mapping
-from heatmap.sqlfiles import bind_for, read_sql, split_statements
 from heatmap.store import open_writer
 from heatmap.taxonomy import default_taxonomy
+from pipelines.aggregate import refresh_placeholders
+from pipelines.settings import RunSettings
 from tests.conftest import REPO, SHARED_DATA
 
 BOSTON = SHARED_DATA / "boston311_2015" / "boston311_2015.csv.gz"
@@ -41,11 +42,7 @@ def boston(
         summary = ingest_file(
             con, BOSTON, load_mapping(MAPPING), default_taxonomy(), b"k", home.work_dir
         )
-        for statement in split_statements(read_sql("pipelines", "placeholder_points")):
-            con.execute(
-                statement,
-                bind_for(statement, {"min_complaints": 50, "min_types": 4, "min_days": 3}),
-            )
+        refresh_placeholders(con, RunSettings(), after_batch=0)
         yield summary, con
 
 

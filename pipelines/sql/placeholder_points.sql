@@ -1,7 +1,8 @@
 -- store.placeholder_points: exact coordinates where unrelated complaints pile up.
--- Grain: (lat, lon). Inputs: store.complaints (source coordinates at point precision only:
--- geocoded rows sit on gazetteer points by design).
--- Parameters: $min_complaints, $min_types, $min_days (floors a pile must reach).
+-- Grain: (lat, lon). Inputs: store.busy_points (the coordinates that reach the floor on
+-- complaints) and store.point_volumes (the city's complaints at source coordinates by day and
+-- type), both from pipelines/sql/placeholder_inputs.sql.
+-- Parameters: $min_types, $min_days (the floors a pile must reach beyond that on complaints).
 -- A busy real address (a city hall plaza, a junction, a housing block) collects a few kinds of
 -- complaint on some days; a geocoder's placeholder collects a random sample of everything the
 -- city reports, on nearly every day. So a point is a placeholder when, beyond the floors, its
@@ -18,42 +19,18 @@ INSERT INTO store.placeholder_points
 WITH settings AS (
     SELECT 0.8 AS min_coverage
 ),
-located AS (
-    SELECT lat, lon, cell, issue_type, reported_at, CAST(reported_at AS DATE) AS day
-    FROM store.complaints
-    WHERE precision = 'point' AND position_source <> 'geocoded'
-),
-busy_points AS (
-    -- the floor on complaints first: it leaves a handful of the store's million coordinates
-    -- for the distinct counts below
-    SELECT lat, lon FROM located GROUP BY lat, lon HAVING count(*) >= $min_complaints
-),
 piles AS (
-    SELECT
-        lat,
-        lon,
-        min(cell) AS cell,
-        count(*) AS n,
-        count(DISTINCT issue_type) AS n_types,
-        count(DISTINCT day) AS n_days,
-        min(reported_at) AS first_at,
-        max(reported_at) AS last_at,
-        min(day) AS first_day,
-        max(day) AS last_day
-    FROM located
-    SEMI JOIN busy_points USING (lat, lon)
-    GROUP BY lat, lon
-    HAVING count(*) >= $min_complaints
-       AND count(DISTINCT issue_type) >= $min_types
-       AND count(DISTINCT day) >= $min_days
+    SELECT *
+    FROM store.busy_points
+    WHERE n_types >= $min_types AND n_days >= $min_days
 ),
 type_shares AS (
-    SELECT issue_type, count(*) / sum(count(*)) OVER () AS share
-    FROM located
+    SELECT issue_type, sum(n) / sum(sum(n)) OVER () AS share
+    FROM store.point_volumes
     GROUP BY issue_type
 ),
 daily AS (
-    SELECT day, count(*) AS n FROM located GROUP BY day
+    SELECT day, sum(n) AS n FROM store.point_volumes GROUP BY day
 ),
 expected_types AS (
     SELECT p.lat, p.lon, sum(1 - pow(1 - t.share, p.n)) AS expected

@@ -2,7 +2,7 @@
 -- placeholder such as a city hall or a district centre). Complaints there are kept, marked
 -- precision = 'placeholder' in the complaints view, and left out of cell counts.
 -- Grain: one row per (lat, lon).
--- Inputs: store.complaints (pipelines/sql/placeholder_points.sql).
+-- Inputs: store.busy_points, store.point_volumes (pipelines/sql/placeholder_points.sql).
 CREATE TABLE IF NOT EXISTS store.placeholder_points (
     lat          DOUBLE NOT NULL,
     lon          DOUBLE NOT NULL,
