@@ -45,7 +45,7 @@ SNAPSHOTS_KEPT = 3
 # dashboard page opened on it keeps working that long (a snapshot is small: its big tables are
 # shared parts, and only the parts a run rewrote are kept twice).
 SNAPSHOT_GRACE = timedelta(hours=1)
-# Writer-side bookkeeping, not published.
+# Writer-side bookkeeping of what publishing must rewrite, left out of snapshots.
 WRITER_ONLY = frozenset({"changes"})
 SNAPSHOT_PREFIX = "heatmap-"
 # What a job lets DuckDB hold in memory before it spills to the home's work folder: a year of
