@@ -40,8 +40,6 @@ from heatmap.sqlfiles import read_sql
 
 PARTS_FOLDER = "parts"
 MANIFEST_SUFFIX = ".parts.json"
-# ``store.changes.changed_from`` for a statement that replaced a whole table
-WHOLE_TABLE = datetime(1, 1, 1, tzinfo=UTC)
 WEEK_CUTS = (0, 7, 14, 21)  # days into the newest month where its weeks start
 
 
@@ -61,7 +59,6 @@ PARTED = (
     PartedTable("cell_scores", "window_start", by_batch=False),
     PartedTable("district_counts", "window_start", by_batch=False),
 )
-PARTED_NAMES = frozenset(t.name for t in PARTED)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@
 -- Grain: cell_counts (cell, resolution, window_len, window_start, issue_type);
 -- district_counts (district, window_len, window_start, issue_type).
 -- Inputs: the Parquet files of the run ($cell_counts, $district_counts: glob patterns).
--- the whole tables change (store.changes: from the first day of year 1)
+-- the whole tables change (store.changes: from the epoch, before any complaint ingest accepts)
 INSERT INTO store.changes VALUES
-    ('cell_counts', TIMESTAMPTZ '0001-01-01 00:00:00+00'),
-    ('district_counts', TIMESTAMPTZ '0001-01-01 00:00:00+00');
+    ('cell_counts', TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+    ('district_counts', TIMESTAMPTZ '1970-01-01 00:00:00+00');
 
 DELETE FROM store.cell_counts;
 
