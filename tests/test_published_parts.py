@@ -21,6 +21,7 @@ from heatmap.published_parts import (
     _windows,
     read_manifest,
 )
+from heatmap.sqlfiles import execute_file
 from heatmap.store import current_snapshot, open_reader, open_writer, publish
 from heatmap.taxonomy import default_taxonomy
 from pipelines.ingest import ingest_paths
@@ -205,3 +206,24 @@ def test_batch_parts_stay_few_and_each_complaint_is_rewritten_rarely() -> None:
     assert all(newer * 2 < older for older, newer in zip(sizes, sizes[1:], strict=False))
     assert len(held) <= 9  # log2(256) + 1
     assert written <= 9 * 100 * 256  # each complaint rewritten at most once per doubling
+
+
+def test_a_whole_table_replaced_in_a_western_zone_is_published_again(home: Home) -> None:
+    """Spark's load replaces the counts whole; its mark must read back in any zone."""
+    with open_writer(home, "America/New_York") as con:
+        con.execute(
+            "INSERT INTO store.cell_counts VALUES "
+            "(1, 8, TIMESTAMPTZ '2026-03-08 05:00:00+00', '1h', 'fibre_loss', 2, 0, 0)"
+        )
+        publish(con, home)
+        inputs = {}
+        for table in ("cell_counts", "district_counts"):
+            inputs[table] = str(home.work_dir / f"{table}.parquet")
+            con.execute(
+                f"COPY (SELECT * REPLACE (n + 1 AS n) FROM store.{table}) TO '{inputs[table]}'"
+            )
+        execute_file(con, "pipelines", "spark_load_counts", inputs)
+        publish(con, home)
+    published = duckdb.connect(str(current_snapshot(home)), read_only=True)
+    assert published.execute("SELECT n FROM store.cell_counts").fetchall() == [(3,)]
+    published.close()
