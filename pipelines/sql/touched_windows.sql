@@ -5,17 +5,25 @@
 -- A late complaint touches the hour and day it belongs to, however old, and the windows of its
 -- customer's complaints in the 30 days after it (they may have become repeats, 复燃); a batch
 -- ingested twice adds no complaint and so touches nothing.
+-- The earlier complaints a new one can make repeats of lie within 30 days after the new ones:
+-- filtering them on that span first lets the join probe a handful of rows, not the whole store
+-- (an in-order batch has none: 1.2-4 s became 0.02 s on a year of 10 M complaints).
 CREATE OR REPLACE TEMP TABLE touched_windows AS
-WITH changed AS (
-    SELECT reported_at FROM store.complaints WHERE batch_id > $after_batch
+WITH added AS (
+    SELECT customer_hash, reported_at FROM store.complaints WHERE batch_id > $after_batch
+),
+changed AS (
+    SELECT reported_at FROM added
     UNION ALL
     SELECT later.reported_at
-    FROM store.complaints AS added
+    FROM added
     JOIN store.complaints AS later
       ON later.customer_hash = added.customer_hash
      AND later.reported_at > added.reported_at
      AND later.reported_at <= added.reported_at + INTERVAL 30 DAYS
-    WHERE added.batch_id > $after_batch AND later.batch_id <= $after_batch
+    WHERE later.batch_id <= $after_batch
+      AND later.reported_at > (SELECT min(reported_at) FROM added)
+      AND later.reported_at <= (SELECT max(reported_at) FROM added) + INTERVAL 30 DAYS
     UNION ALL
     SELECT c.reported_at
     FROM store.complaints AS c
