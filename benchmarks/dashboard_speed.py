@@ -43,7 +43,7 @@ import pandas as pd
 
 from heatmap import mapdata, mapstyle
 from heatmap.home import Home
-from heatmap.store import current_snapshot
+from heatmap.store import current_snapshot, open_snapshot
 from heatmap.timewindows import latest_hour, map_window
 
 TIMEZONE = "Asia/Shanghai"
@@ -98,7 +98,7 @@ def _map_queries(con: Any) -> dict[str, Callable[[], pd.DataFrame]]:
 
 def measure_map_queries(home: Path, repeats: int = 30) -> dict[str, Any]:
     """p50/p95 of the map queries on the publication in ``home`` (milliseconds)."""
-    con = mapdata.open_snapshot(current_snapshot(Home(home)), TIMEZONE)
+    con = open_snapshot(current_snapshot(Home(home)), TIMEZONE)
     try:
         queries = _map_queries(con)
         per_query: dict[str, dict[str, float]] = {}

@@ -18,7 +18,7 @@ import streamlit as st
 from heatmap import drilldown, mapdata, mapstyle
 from heatmap.errors import NotPublishedError
 from heatmap.home import resolve_home
-from heatmap.store import current_snapshot
+from heatmap.store import current_snapshot, open_snapshot
 from heatmap.taxonomy import Taxonomy
 from heatmap.timewindows import MapWindow
 
@@ -40,7 +40,7 @@ def snapshot() -> str | None:
 
 @st.cache_resource(max_entries=2)
 def _connection(snapshot_path: str) -> duckdb.DuckDBPyConnection:
-    return mapdata.open_snapshot(snapshot_path, TIMEZONE)
+    return open_snapshot(snapshot_path, TIMEZONE)
 
 
 def cursor(snapshot_path: str) -> duckdb.DuckDBPyConnection:

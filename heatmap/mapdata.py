@@ -1,15 +1,15 @@
 """What the dashboard shows, as data: every query the map and its panels run.
 
 The dashboard pages only lay out widgets; they call these functions on a read-only connection
-to one publication (:func:`open_snapshot`). Each query runs on its own cursor in the engine's
-time zone (:func:`cursor`): a DuckDB cursor starts in UTC, and calendar days, ``date_trunc``
-and day steps would otherwise be UTC days. Cells leave here as H3 hex strings (what deck.gl's
-H3HexagonLayer expects); counts are plain integers; instants are zone-aware timestamps.
+to one publication (:func:`heatmap.store.open_snapshot`). Each query runs on its own cursor in
+the engine's time zone (:func:`cursor`): a DuckDB cursor starts in UTC, and calendar days,
+``date_trunc`` and day steps would otherwise be UTC days. Cells leave here as H3 hex strings
+(what deck.gl's H3HexagonLayer expects); counts are plain integers; instants are zone-aware
+timestamps.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -17,29 +17,11 @@ import pandas as pd
 
 from heatmap.districts import district_polygons
 from heatmap.sqlfiles import read_sql
-from heatmap.sqlfunctions import prepare_connection
 from heatmap.timewindows import Frame, MapWindow
 
 RESOLUTIONS = ("8", "7", "district")
 OPEN_STATUSES = ["new", "ongoing"]
 ALL_STATUSES = ["new", "ongoing", "resolved"]
-
-
-def open_snapshot(path: str | Path, timezone: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the snapshot at ``path`` (not whatever is current by then).
-
-    DuckDB shares one database instance among a process's connections to the same file, and
-    the H3 functions with it: a second connection finds them registered already.
-    """
-    con = duckdb.connect(str(path), read_only=True)
-    con.execute("SET parquet_metadata_cache = true")  # parts never change once written
-    try:
-        return prepare_connection(con, timezone)
-    except duckdb.CatalogException as exc:
-        if "already exists" not in str(exc):
-            raise
-        con.execute("SET TimeZone = $tz", {"tz": timezone})
-        return con
 
 
 def cursor(con: duckdb.DuckDBPyConnection, timezone: str) -> duckdb.DuckDBPyConnection:

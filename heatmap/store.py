@@ -29,6 +29,7 @@ import duckdb
 from heatmap.errors import HeatmapError, NotPublishedError, RunInProgressError
 from heatmap.home import Home
 from heatmap.published_parts import (
+    MANIFEST_SUFFIX,
     PARTS_FOLDER,
     Part,
     fsync_path,
@@ -210,8 +211,12 @@ def _prune(home: Home, keep: Path) -> None:
     for old in snapshots[:-SNAPSHOTS_KEPT]:
         if old != keep and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
-            manifest_path(old).unlink(missing_ok=True)
     kept = sorted(home.published_dir.glob(f"{SNAPSHOT_PREFIX}*.duckdb"))
+    # a manifest without its snapshot: pruned above, or its publication died before the rename
+    manifests = {manifest_path(snapshot) for snapshot in kept}
+    for manifest in home.published_dir.glob(f"{SNAPSHOT_PREFIX}*{MANIFEST_SUFFIX}"):
+        if manifest not in manifests:
+            manifest.unlink(missing_ok=True)
     read = {p.path for snapshot in kept for p in read_manifest(snapshot)}
     for part in (home.published_dir / PARTS_FOLDER).resolve().glob("*/*.parquet*"):
         if str(part) not in read:
@@ -234,9 +239,24 @@ def current_snapshot(home: Home) -> Path:
 def open_reader(
     home: Home, timezone: str, snapshot: Path | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to ``snapshot`` (default: the current publication), prepared
-    like every connection."""
-    con = duckdb.connect(str(snapshot or current_snapshot(home)), read_only=True)
+    """A read-only connection to ``snapshot`` (default: the current publication)."""
+    return open_snapshot(snapshot or current_snapshot(home), timezone)
+
+
+def open_snapshot(path: str | Path, timezone: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the snapshot at ``path`` (not whatever is current by then),
+    prepared like every connection.
+
+    DuckDB shares one database instance among a process's connections to the same file, and
+    the H3 functions with it: a second connection finds them registered already.
+    """
+    con = duckdb.connect(str(path), read_only=True)
     # a part's file never changes once written: its footer need be read only once
     con.execute("SET parquet_metadata_cache = true")
-    return prepare_connection(con, timezone)
+    try:
+        return prepare_connection(con, timezone)
+    except duckdb.CatalogException as exc:
+        if "already exists" not in str(exc):
+            raise
+        con.execute("SET TimeZone = $tz", {"tz": timezone})
+        return con

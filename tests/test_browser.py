@@ -186,9 +186,9 @@ def _fibre_hotspot(home: Path) -> tuple[str, float, float, dict[str, float]]:
     """The live fibre-loss hotspot (id, centre) and the map's opening view, from the data."""
     from heatmap import mapdata, mapstyle
     from heatmap.home import Home
-    from heatmap.store import current_snapshot
+    from heatmap.store import current_snapshot, open_snapshot
 
-    con = mapdata.open_snapshot(current_snapshot(Home(home)), TZ)
+    con = open_snapshot(current_snapshot(Home(home)), TZ)
     try:
         row = con.execute(
             "SELECT cluster_id, center_lat, center_lon FROM alerts "

@@ -207,9 +207,9 @@ def test_the_drill_down_page_follows_a_chosen_alert_or_a_typed_cell(served: Path
 def _alert_ids(home: Path) -> list[str]:
     from heatmap import mapdata
     from heatmap.home import Home
-    from heatmap.store import current_snapshot
+    from heatmap.store import current_snapshot, open_snapshot
 
-    con = mapdata.open_snapshot(current_snapshot(Home(home)), "Asia/Shanghai")
+    con = open_snapshot(current_snapshot(Home(home)), "Asia/Shanghai")
     try:
         return list(mapdata.alert_list(mapdata.cursor(con, "Asia/Shanghai"), True)["cluster_id"])
     finally:
@@ -243,10 +243,10 @@ def test_export_of_selected_alerts_is_the_cli_format(served: Path) -> None:
     from heatmap import mapdata
     from heatmap.drilldown import export_alerts
     from heatmap.home import Home
-    from heatmap.store import current_snapshot
+    from heatmap.store import current_snapshot, open_snapshot
 
     ids = _alert_ids(served)[:2][::-1]
-    con = mapdata.open_snapshot(current_snapshot(Home(served)), "Asia/Shanghai")
+    con = open_snapshot(current_snapshot(Home(served)), "Asia/Shanghai")
     cur = mapdata.cursor(con, "Asia/Shanghai")
     rows = list(csv.DictReader(io.StringIO(export_alerts(cur, ids, "csv"))))
     assert [r["cluster_id"] for r in rows] == ids, "in the order selected"

@@ -325,9 +325,9 @@ def test_a_map_click_becomes_a_drill_down_target() -> None:
 @pytest.fixture(scope="module")
 def demo(demo_home: Path):  # type: ignore[no-untyped-def]
     from heatmap.home import Home
-    from heatmap.store import current_snapshot
+    from heatmap.store import current_snapshot, open_snapshot
 
-    con = mapdata.open_snapshot(current_snapshot(Home(demo_home)), TZ)
+    con = open_snapshot(current_snapshot(Home(demo_home)), TZ)
     yield mapdata.cursor(con, TZ)
     con.close()
 

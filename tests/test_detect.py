@@ -28,6 +28,15 @@ HOURS = 30
 COUNTS = {h: {26: 4, 27: 5, 28: 6}.get(h, 1) for h in range(HOURS)}
 
 
+def _insert_counts(connection: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    connection.register("rows", rows)
+    connection.execute(
+        "INSERT INTO store.cell_counts SELECT cell::UBIGINT, resolution, window_start, "
+        "window_len, issue_type, n, n_repeat, n_severe FROM rows"
+    )
+    connection.unregister("rows")
+
+
 @pytest.fixture()
 def con() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
@@ -45,11 +54,7 @@ def con() -> duckdb.DuckDBPyConnection:
             "n_severe": 0,
         }
     )
-    connection.register("rows", rows)
-    connection.execute(
-        "INSERT INTO store.cell_counts SELECT cell::UBIGINT, resolution, window_start, "
-        "window_len, issue_type, n, n_repeat, n_severe FROM rows"
-    )
+    _insert_counts(connection, rows)
     return connection
 
 
@@ -147,11 +152,7 @@ def test_cluster_candidates_count_the_cell_types_judged_before_the_day() -> None
             "n_severe": 0,
         }
     )
-    connection.register("rows", rows)
-    connection.execute(
-        "INSERT INTO store.cell_counts SELECT cell::UBIGINT, resolution, window_start, "
-        "window_len, issue_type, n, n_repeat, n_severe FROM rows"
-    )
+    _insert_counts(connection, rows)
     connection.execute(
         "INSERT INTO store.cell_scores VALUES ($cell, $start, '1h', 'fibre_loss', 4, 0.01, "
         "1e-8, 20.0, true)",

@@ -52,6 +52,11 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]
     return paths, folder / "mapping.toml"
 
 
+def _ingest_and_run(home: Home, paths: list[Path], mapping: Path) -> None:
+    ingest_paths(home, paths, mapping, TZ, show_progress=False)
+    run_pipeline(home, TZ, default_taxonomy())
+
+
 def _store_tables(path: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     tables = {
@@ -75,8 +80,7 @@ def test_every_snapshot_reads_exactly_the_writers_tables_and_runs_rewrite_little
     before: dict[tuple, str] = {}
     reused = 0
     for number, path in enumerate(paths):
-        ingest_paths(home, [path], mapping, TZ, show_progress=False)
-        run_pipeline(home, TZ, default_taxonomy())
+        _ingest_and_run(home, [path], mapping)
         assert _store_tables(current_snapshot(home)) == _store_tables(home.store_path), path.name
         now = {(p.table, p.lower, p.upper): p.path for p in read_manifest(current_snapshot(home))}
         if number < len(paths) - 1:  # in order: a run rewrites only from the day before its data
@@ -105,8 +109,7 @@ def test_a_change_the_bookkeeping_missed_is_caught_by_the_row_count(
 ) -> None:
     paths, mapping = batches
     home = Home(tmp_path / "home")
-    ingest_paths(home, paths[:3], mapping, TZ, show_progress=False)
-    run_pipeline(home, TZ, default_taxonomy())
+    _ingest_and_run(home, paths[:3], mapping)
     with open_writer(home, TZ) as con:
         # an old window's row, written without a note in store.changes
         con.execute(
@@ -122,13 +125,11 @@ def test_an_old_snapshot_stays_whole_within_its_grace(
 ) -> None:
     paths, mapping = batches
     home = Home(tmp_path / "home")
-    ingest_paths(home, paths[:2], mapping, TZ, show_progress=False)
-    run_pipeline(home, TZ, default_taxonomy())
+    _ingest_and_run(home, paths[:2], mapping)
     reader = open_reader(home, TZ)
     counted = reader.execute("SELECT count(*), sum(n) FROM cell_counts").fetchone()
     for path in paths[2:5]:
-        ingest_paths(home, [path], mapping, TZ, show_progress=False)
-        run_pipeline(home, TZ, default_taxonomy())
+        _ingest_and_run(home, [path], mapping)
     assert reader.execute("SELECT count(*), sum(n) FROM cell_counts").fetchone() == counted
     assert reader.execute("SELECT count(*) FROM complaints").fetchone()[0] > 0
     reader.close()
@@ -142,13 +143,11 @@ def test_a_copied_home_publishes_parts_of_its_own(
 ) -> None:
     paths, mapping = batches
     original = Home(tmp_path / "original")
-    ingest_paths(original, paths[:2], mapping, TZ, show_progress=False)
-    run_pipeline(original, TZ, default_taxonomy())
+    _ingest_and_run(original, paths[:2], mapping)
     shutil.copytree(original.root, tmp_path / "copy", symlinks=True)
     monkeypatch.chdir(tmp_path)
     copy = Home(Path("copy"))  # a relative home, as the default ./heatmap_data is
-    ingest_paths(copy, paths[2:3], mapping, TZ, show_progress=False)
-    run_pipeline(copy, TZ, default_taxonomy())
+    _ingest_and_run(copy, paths[2:3], mapping)
     own = (tmp_path / "copy" / "published" / "parts").resolve()
     assert all(Path(p.path).parent.parent == own for p in read_manifest(current_snapshot(copy)))
     shutil.rmtree(original.root)

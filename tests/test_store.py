@@ -64,6 +64,8 @@ def test_old_snapshots_are_pruned_once_past_their_grace(home: Home) -> None:
         # within the grace every snapshot stays: a reader opened on any of them keeps reading
         assert len(list(home.published_dir.glob("heatmap-*.duckdb"))) == SNAPSHOTS_KEPT + 2
         _age(home, SNAPSHOT_GRACE.total_seconds() / 3600 + 0.1)
+        # the manifest of a publication that died before its snapshot was renamed into place
+        (home.published_dir / "heatmap-20260101T000000000000-dead.parts.json").write_text("[]")
         last = publish(con, home)
     snapshots = sorted(home.published_dir.glob("heatmap-*.duckdb"))
     assert len(snapshots) == SNAPSHOTS_KEPT and snapshots[-1] == last
