@@ -17,10 +17,13 @@ No look-ahead: every column is made of the window itself and windows before it.
 
 The stored counts come from DuckDB (``sql/score_counts.sql``), and the start of each window's
 history from DuckDB too, in the session's time zone (``sql/history_starts.sql``: 28 days
-before a local midnight is a local midnight, DST or not). The trailing sums are prefix sums
-over (group, time) keys looked up with ``searchsorted``: one sort per series instead of
-DuckDB's range-framed windows, which cost seconds at a million counts, and, in an
-incremental run, only the windows that can have changed are returned.
+before a local midnight is a local midnight, DST or not). Every sum is a difference of
+prefix sums over the stored counts, keyed by (group, time) and looked up with
+``searchsorted``: DuckDB's range-framed windows cost seconds at a million counts. A rolling
+window is never built: its count is a range of hourly counts, and its baseline (the sum of
+the windows that start in a range) is ``span`` ranges of hourly counts, each an hour later.
+The counts arrive in the cells' order, so only the neighbourhood and city series are rolled
+up (by hashing); in an incremental run only the windows that can have changed are judged.
 """
 
 from __future__ import annotations
@@ -126,42 +129,44 @@ def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.Dat
     type_of = rank[np.asarray(types.indices, dtype=np.int64)]
     type_names = type_names[order]
     n_types = type_names.size
-
-    cell_ids, cell_of = np.unique(stored["cell"].to_numpy().astype(np.uint64), return_inverse=True)
+    cell_ids, cell_of = _runs(stored["cell"].to_numpy().astype(np.uint64))
     group = cell_of.astype(np.int64) * n_types + type_of
     t = stored["t"].to_numpy().astype(np.int64)
-    order = np.lexsort((t, group))
-    counts = _window_counts(
-        group[order], t[order], stored["n"].to_numpy().astype(np.int64)[order], scoring.span
-    )
-    series = _Series.of(con, counts, scoring)
+    n = stored["n"].to_numpy().astype(np.int64)
+    span = scoring.span * HOUR_S
 
-    group, t, n = counts
-    keep = (t >= judged_from) & (t >= first_rescored) & (n >= scoring.min_count)
+    # the windows judged: every start a count's hour can be in, in the rescored range
+    first = max(int(judged_from), int(first_rescored))
+    starts = (t[:, None] - np.arange(scoring.span, dtype=np.int64)[None, :] * HOUR_S).ravel()
+    in_range = starts >= first
     if last_rescored is not None:
-        keep &= t < last_rescored
-    rows = np.flatnonzero(keep)
-    rows = rows[np.lexsort((group[rows] // n_types, group[rows] % n_types, t[rows]))]
-    cell_hist = series.trailing(group, t, n, rows)
-    parent_ids = np.unique(
+        in_range &= starts < last_rescored
+    times = _Times.of(con, scoring, t, starts[in_range])
+    cells = _Counts.of(times, group, t, n)
+    group_keys = np.unique(times.key(np.repeat(group, scoring.span)[in_range], starts[in_range]))
+    w_group, w_t = times.split(group_keys)
+    observed = cells.between(w_group, w_t, w_t + span)
+    rows = np.flatnonzero(observed >= scoring.min_count)
+    rows = rows[np.lexsort((w_group[rows] // n_types, w_group[rows] % n_types, w_t[rows]))]
+    w_group, w_t, observed = w_group[rows], w_t[rows], observed[rows]
+    w_cell, w_type = w_group // n_types, w_group % n_types
+
+    parent_of = np.unique(
         grid.cells_to_parents(cell_ids, NEIGHBOURHOOD_RESOLUTION), return_inverse=True
     )[1].astype(np.int64)
-    parent_group = parent_ids[group // n_types] * n_types + group % n_types
-    parent_hist = series.rolled_up(parent_group, t, n)[1]
-    city_index, city = series.roll_up(group % n_types, t, n)
-    city_now, city_hist = city.n[city_index], series.trailing(city.group, city.t, city.n)
-    active = _active_cells(series, group, t, city_index, city)
+    parents = _Counts.of(times, parent_of[cell_of] * n_types + type_of, t, n)
+    city = _Counts.of(times, type_of, t, n)
     return _frame(
         {
-            "cell": cell_ids[group[rows] // n_types],
-            "window_start": t[rows],
-            "issue_type": type_names[group[rows] % n_types],
-            "observed": n[rows],
-            "cell_hist": cell_hist,
-            "parent_hist": parent_hist[rows],
-            "city_now": city_now[rows],
-            "city_hist": city_hist[city_index[rows]],
-            "active_cells": active[rows],
+            "cell": cell_ids[w_cell],
+            "window_start": w_t,
+            "issue_type": type_names[w_type],
+            "observed": observed,
+            "cell_hist": cells.history(w_group, w_t, scoring.span),
+            "parent_hist": parents.history(parent_of[w_cell] * n_types + w_type, w_t, scoring.span),
+            "city_now": city.between(w_type, w_t, w_t + span),
+            "city_hist": city.history(w_type, w_t, scoring.span),
+            "active_cells": _active_cells(times, cells, n_types, w_type, w_t, span),
         },
         zone,
     )
@@ -174,45 +179,22 @@ def _relation(
     return con.sql(text, params=bind_for(text, params))
 
 
-def _window_counts(
-    group: np.ndarray, t: np.ndarray, n: np.ndarray, span: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(group, window start, count) of every window with a count, sorted by group and start.
+def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of values already sorted, without a sort."""
+    starts = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+    return sorted_values[starts], np.cumsum(starts) - 1
 
-    The stored counts must be sorted by (group, t). A window of ``span`` counts starts at each
-    stored count and in the ``span - 1`` hours before it; its count is a difference of prefix
-    sums over the stored counts.
+
+@dataclass(frozen=True)
+class _Times:
+    """The judged window starts, their baselines, and the (group, time) keys of one pass.
+
+    A key is ``group * stride + (time - base)``: sorting keys sorts by group, then time, and
+    every time a pass looks up (a baseline's start, a window's end) stays within its group's
+    stride.
     """
-    if span == 1:
-        return group, t, n
-    base = int(t.min()) - span * HOUR_S
-    stride = int(t.max()) - base + 1
-    stored = group * stride + (t - base)
-    shifts = np.arange(span - 1, -1, -1, dtype=np.int64) * HOUR_S
-    # nearly sorted already (each count's windows in order), which a stable sort exploits
-    starts = np.sort((stored[:, None] - shifts[None, :]).ravel(), kind="stable")
-    starts = starts[np.r_[True, starts[1:] != starts[:-1]]]
-    prefix = np.concatenate(([0], np.cumsum(n, dtype=np.int64)))
-    # a window never reaches past its group: a group's times lie within one stride
-    upto = np.searchsorted(stored, starts + span * HOUR_S, side="left")
-    since = np.searchsorted(stored, starts, side="left")
-    return starts // stride, starts % stride + base, prefix[upto] - prefix[since]
 
-
-@dataclass(frozen=True)
-class _Rolled:
-    """A series rolled up from the windows: one row per (group, window start), sorted."""
-
-    group: np.ndarray
-    t: np.ndarray
-    n: np.ndarray
-
-
-@dataclass(frozen=True)
-class _Series:
-    """The time keys shared by every series of one scoring pass."""
-
-    starts: np.ndarray  # every window start, sorted (epoch seconds)
+    starts: np.ndarray  # every judged window start, sorted (epoch seconds)
     history_from: np.ndarray  # where each one's baseline starts…
     history_to: np.ndarray  # …and ends (exclusive)
     active_from: np.ndarray  # the oldest count that keeps a cell active in it
@@ -223,12 +205,13 @@ class _Series:
     def of(
         cls,
         con: duckdb.DuckDBPyConnection,
-        counts: tuple[np.ndarray, np.ndarray, np.ndarray],
         scoring: ScoringPass,
-    ) -> _Series:
-        starts = np.unique(counts[1])
+        counted: np.ndarray,
+        judged: np.ndarray,
+    ) -> _Times:
+        starts = np.unique(judged)
         con.register("window_starts", pa.table({"t": starts}))
-        params = {
+        params: dict[str, object] = {
             "history": scoring.history,
             "guard": scoring.guard,
             "overlap": scoring.overlap,
@@ -238,91 +221,106 @@ class _Series:
         finally:
             con.unregister("window_starts")
         history_from = np.asarray(found["history_from"], dtype=np.int64)
-        base = int(history_from.min())
+        span = scoring.span * HOUR_S
+        lowest = [int(counted.min()) - span]
+        highest = [int(counted.max())]
+        if starts.size:
+            lowest.append(int(history_from.min()))
+            highest.append(int(starts.max()) + span)
+        base = min(lowest)
         return cls(
             starts=starts,
             history_from=history_from,
             history_to=np.asarray(found["history_to"], dtype=np.int64),
             active_from=np.asarray(found["active_from"], dtype=np.int64),
             base=base,
-            stride=int(starts.max()) - base + 1,
+            stride=max(highest) - base + 1,
         )
 
     def key(self, group: np.ndarray, t: np.ndarray) -> np.ndarray:
         return group * self.stride + (t - self.base)
 
+    def split(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (group, time) of each key."""
+        return keys // self.stride, keys % self.stride + self.base
+
     def index_of(self, t: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.starts, t)
 
-    def trailing(
-        self, group: np.ndarray, t: np.ndarray, n: np.ndarray, rows: np.ndarray | None = None
-    ) -> np.ndarray:
-        """For each row of a series sorted by (group, t) (or the given ``rows`` of it): the sum
-        of ``n`` over the same group's windows in its baseline (``history_from`` to
-        ``history_to``: earlier windows that neither overlap it nor fall in its guard band)."""
-        keys = self.key(group, t)
-        prefix = np.concatenate(([0], np.cumsum(n, dtype=np.int64)))
-        if rows is not None:
-            group, t = group[rows], t[rows]
-        at = self.index_of(t)
-        upto = np.searchsorted(keys, self.key(group, self.history_to[at]), side="left")
-        since = np.searchsorted(keys, self.key(group, self.history_from[at]), side="left")
-        return (prefix[upto] - prefix[since]).astype(np.float64)
 
-    def roll_up(
-        self, group: np.ndarray, t: np.ndarray, n: np.ndarray
-    ) -> tuple[np.ndarray, _Rolled]:
-        """The sums of ``n`` by (group, t), and which of them each row falls in."""
-        codes, found = pd.factorize(self.key(group, t))  # hashing: no sort of every row
-        order = np.argsort(found)
-        index = np.empty_like(order)
-        index[order] = np.arange(order.size)
-        index = index[codes]
-        keys = found[order]
-        summed = np.bincount(index, weights=n).astype(np.int64)
-        return index, _Rolled(keys // self.stride, keys % self.stride + self.base, summed)
+@dataclass(frozen=True)
+class _Counts:
+    """A series of stored counts by (group, time), summed over any time range of a group."""
 
-    def rolled_up(
-        self, group: np.ndarray, t: np.ndarray, n: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's (group, t) sum and that sum's trailing history."""
-        index, rolled = self.roll_up(group, t, n)
-        return rolled.n[index], self.trailing(rolled.group, rolled.t, rolled.n)[index]
+    times: _Times
+    keys: np.ndarray  # sorted
+    prefix: np.ndarray  # prefix[i]: the sum of the first i counts in key order
+
+    @classmethod
+    def of(cls, times: _Times, group: np.ndarray, t: np.ndarray, n: np.ndarray) -> _Counts:
+        """The counts summed by (group, t): taken as they are when already in key order (the
+        cells' own, as DuckDB returns them), else rolled up by hashing and only the sums sorted."""
+        keys = times.key(group, t)
+        if not np.all(keys[1:] > keys[:-1]):
+            codes, found = pd.factorize(keys)
+            order = np.argsort(found)
+            summed = np.bincount(codes, weights=n, minlength=found.size)
+            keys, n = found[order], summed[order].astype(np.int64)
+        return cls(times, keys, np.concatenate(([0], np.cumsum(n, dtype=np.int64))))
+
+    def between(self, group: np.ndarray, since: np.ndarray, until: np.ndarray) -> np.ndarray:
+        """The sum of each group's counts from ``since`` up to (not including) ``until``."""
+        upto = np.searchsorted(self.keys, self.times.key(group, until), side="left")
+        after = np.searchsorted(self.keys, self.times.key(group, since), side="left")
+        return self.prefix[upto] - self.prefix[after]
+
+    def history(self, group: np.ndarray, t: np.ndarray, span: int) -> np.ndarray:
+        """The sum of the counts of each group's windows in the baseline of its window at ``t``.
+
+        A window of ``span`` hourly counts is the sum of them, so the windows that start from
+        ``history_from`` up to ``history_to`` hold each count once for each of them it is in:
+        the sum of ``span`` ranges of counts, each shifted an hour from the one before.
+        """
+        at = self.times.index_of(t)
+        since, until = self.times.history_from[at], self.times.history_to[at]
+        total = np.zeros(t.size, dtype=np.int64)
+        for shift in range(0, span * HOUR_S, HOUR_S):
+            total += self.between(group, since + shift, until + shift)
+        return total.astype(np.float64)
 
 
 def _active_cells(
-    series: _Series, group: np.ndarray, t: np.ndarray, city_index: np.ndarray, city: _Rolled
+    times: _Times,
+    cells: _Counts,
+    n_types: int,
+    w_type: np.ndarray,
+    w_t: np.ndarray,
+    span: int,
 ) -> np.ndarray:
-    """For each window row: the cells with a count of its type in it or the ``history`` before.
+    """For each window: the cells with a count of its type in it or the ``history`` before.
 
-    A cell is active at window W through its latest count at or before W, which must be no
-    older than ``history`` before W; so each count is active from its own window until the
-    cell's next count or the type's first window more than ``history`` after it, whichever
-    comes first.
-    ``active_cells`` is a running sum of those starts and ends over the type's windows.
+    A stored count at ``t`` makes its cell active in the type's windows that start after
+    ``t - span`` and whose ``active_from`` is at or before ``t``: a run of consecutive
+    windows, since both bounds grow with the window's start. A cell's runs, in the order of its
+    counts, start and end later and later, so their union is each run from where the one before
+    it ended; ``active_cells`` is a running sum of those starts and ends over the windows.
     """
-    size = city.t.size
-    never = size  # an index past every window: "still active at the end"
-    same_next = np.zeros(t.size, dtype=bool)
-    same_next[:-1] = group[1:] == group[:-1]
-    next_count = np.full(t.size, never, dtype=np.int64)
-    next_count[:-1] = np.where(same_next[:-1], city_index[1:], never)
-    # the type's windows are sorted by start, so their history starts are sorted too
-    history_keys = series.key(city.group, series.active_from[series.index_of(city.t)])
-    type_of = city.group[city_index]
-    aged_out = np.searchsorted(history_keys, series.key(type_of, t), side="right")
-    same_type = aged_out < size
-    same_type[same_type] = city.group[aged_out[same_type]] == type_of[same_type]
-    aged_out = np.where(same_type, aged_out, never)
-    ends = np.minimum(next_count, aged_out)
-    delta = np.bincount(city_index, minlength=size) - np.bincount(
-        ends[ends < never], minlength=size
-    )
-    running = np.cumsum(delta)
-    first_of_type = np.flatnonzero(np.r_[True, city.group[1:] != city.group[:-1]])
-    before = np.where(first_of_type > 0, running[first_of_type - 1], 0)
-    per_window = running - np.repeat(before, np.diff(np.r_[first_of_type, size]))
-    return per_window[city_index].astype(np.int64)
+    window_keys = np.unique(times.key(w_type, w_t))
+    q_type, q_t = times.split(window_keys)
+    active_keys = times.key(q_type, times.active_from[times.index_of(q_t)])
+    group, t = times.split(cells.keys)
+    type_of = group % n_types
+    first = np.searchsorted(window_keys, times.key(type_of, t - span), side="right")
+    end = np.searchsorted(active_keys, times.key(type_of, t), side="right")
+    previous_end = np.full(end.size, -1, dtype=np.int64)
+    same_group = group[1:] == group[:-1]
+    previous_end[1:] = np.where(same_group, end[:-1], -1)
+    first = np.maximum(first, previous_end)
+    runs = first < end
+    size = window_keys.size + 1
+    delta = np.bincount(first[runs], minlength=size) - np.bincount(end[runs], minlength=size)
+    active = np.cumsum(delta)
+    return active[np.searchsorted(window_keys, times.key(w_type, w_t))]
 
 
 def _frame(columns: dict[str, np.ndarray], zone: str) -> pd.DataFrame:

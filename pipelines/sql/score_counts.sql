@@ -1,5 +1,6 @@
 -- score_counts: the stored counts that scoring reads for one window length, with their
--- window start as epoch seconds (pipelines.score_inputs does the rest in numpy).
+-- window start as epoch seconds (pipelines.score_inputs does the rest in numpy), in the order
+-- of its series: cell, issue type (text order), time.
 -- Grain: (cell, window_start, issue_type) of store.cell_counts at resolution 8.
 -- Inputs: store.cell_counts. Parameters: $count_len ('1h' or '1d'), $spatial_types (list),
 -- $rescored_from (the first window returned), $history (INTERVAL: how far back a baseline
@@ -16,4 +17,5 @@ FROM store.cell_counts
 WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
   AND window_start >= $rescored_from - $history - INTERVAL 1 DAY
   AND ($rescored_until IS NULL
-       OR window_start < CAST($rescored_until AS TIMESTAMPTZ) + $span_hours);
+       OR window_start < CAST($rescored_until AS TIMESTAMPTZ) + $span_hours)
+ORDER BY cell, issue_type, t;
