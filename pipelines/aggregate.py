@@ -16,7 +16,6 @@ import duckdb
 import numpy as np
 
 from heatmap import grid
-from heatmap.districts import locate_cells
 from heatmap.sqlfiles import execute_file, read_sql
 from pipelines.settings import RunSettings
 
@@ -41,6 +40,10 @@ def _add_new_cells(con: duckdb.DuckDBPyConnection, after_batch: int) -> None:
     ).fetchnumpy()["cell"]
     if len(new_cells) == 0:
         return
+    # geopandas and the district polygons load only when a cell is new, which a run on a
+    # settled city rarely has
+    from heatmap.districts import locate_cells
+
     located = locate_cells(np.asarray(new_cells, dtype=np.uint64))
     located["resolution"] = 8
     located["boundary_wkt"] = [grid.cell_boundary_wkt(c) for c in located["cell"]]

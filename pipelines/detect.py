@@ -18,7 +18,6 @@ import pandas as pd
 import pyarrow as pa
 
 from heatmap import grid
-from heatmap.districts import locate_cells
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
@@ -243,7 +242,36 @@ def _first_window(con: duckdb.DuckDBPyConnection, window_len: str, since: dateti
     return first
 
 
-def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[str, Any]:
+class _Places:
+    """Where cells are: their centre and district, as ``store.cells`` holds them.
+
+    Every cell with a complaint is there (``pipelines.aggregate`` adds them), so the district
+    polygons are read only for a cell that is not, which an alert never has.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        known = con.execute("SELECT cell, lat, lon, district FROM store.cells").df()
+        self._known = known.set_index("cell")
+
+    def of(self, cells: np.ndarray) -> pd.DataFrame:
+        """lat, lon and district of each of ``cells``, in their order."""
+        cells = np.asarray(cells, dtype=np.uint64)
+        found = self._known.reindex(cells)
+        missing = found["lat"].isna().to_numpy()
+        if missing.any():
+            from heatmap.districts import locate_cells
+
+            located = locate_cells(cells[missing]).set_index("cell")
+            found.loc[missing, ["lat", "lon", "district"]] = located[
+                ["lat", "lon", "district"]
+            ].to_numpy()
+        found["district"] = found["district"].astype(object).where(found["district"].notna(), None)
+        return found.reset_index()
+
+
+def _alert_row(
+    episode: Episode, taxonomy: Taxonomy, as_of: datetime, places: _Places
+) -> dict[str, Any]:
     rows = episode.primary_rows()
     window = WINDOW_LENGTHS[rows[0]["window_len"]]
     start = min(r["window_start"] for r in rows)
@@ -264,7 +292,7 @@ def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[st
         label, label_zh, prefix, anchor = issue.label_en, issue.label_zh, "S", ""
     district, center_lat, center_lon = None, None, None
     if cells.size:
-        located = locate_cells(cells)
+        located = places.of(cells)
         center_lat, center_lon = float(located["lat"].mean()), float(located["lon"].mean())
         named = located["district"].dropna()
         district = str(named.mode().iloc[0]) if not named.empty else None
@@ -288,10 +316,13 @@ def _alert_row(episode: Episode, taxonomy: Taxonomy, as_of: datetime) -> dict[st
     }
 
 
-def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[dict[str, Any]]:
+def _data_quality_rows(
+    con: duckdb.DuckDBPyConnection, as_of: datetime, places: _Places
+) -> list[dict[str, Any]]:
     points = con.execute("SELECT * FROM store.placeholder_points ORDER BY n DESC").df()
+    districts = places.of(points["cell"].to_numpy(dtype=np.uint64))["district"].tolist()
     rows = []
-    for point in points.itertuples():
+    for point, district in zip(points.itertuples(), districts, strict=True):
         cell_hex = grid.cells_to_strings(np.array([point.cell], dtype=np.uint64))[0]
         rows.append(
             {
@@ -311,9 +342,7 @@ def _data_quality_rows(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[
                 "score": float(point.n),
                 "p_value": 0.0,
                 "status": "ongoing" if point.last_at >= as_of - timedelta(days=7) else "resolved",
-                "district": locate_cells(np.array([point.cell], dtype=np.uint64))["district"].iloc[
-                    0
-                ],
+                "district": district,
                 "center_lat": float(point.lat),
                 "center_lon": float(point.lon),
             }
@@ -380,10 +409,11 @@ def detect(
     clusters = _rescore(con, settings, taxonomy, since)
     hotspots = link_episodes(clusters, "hotspot")
     surges = link_episodes(_surges(con, settings, clusters, since), "surge")
+    places = _Places(con)
     rows: list[dict[str, Any]] = []
     windows: list[dict[str, Any]] = []
     for episode in hotspots + surges:
-        row = _alert_row(episode, taxonomy, as_of)
+        row = _alert_row(episode, taxonomy, as_of, places)
         rows.append(row)
         windows += [
             {
@@ -398,6 +428,6 @@ def detect(
             }
             for r in episode.rows
         ]
-    rows += _data_quality_rows(con, as_of)
+    rows += _data_quality_rows(con, as_of, places)
     _store_alerts(con, rows, windows)
     return rows
