@@ -250,23 +250,31 @@ class _Places:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        known = con.execute("SELECT cell, lat, lon, district FROM store.cells").df()
-        self._known = known.set_index("cell")
+        known = con.execute("SELECT cell, lat, lon, district FROM store.cells ORDER BY cell").df()
+        self._cells = known["cell"].to_numpy(dtype=np.uint64)
+        self._lat = known["lat"].to_numpy(dtype=np.float64)
+        self._lon = known["lon"].to_numpy(dtype=np.float64)
+        self._district = np.array(
+            [d if isinstance(d, str) else None for d in known["district"]], dtype=object
+        )
 
     def of(self, cells: np.ndarray) -> pd.DataFrame:
-        """lat, lon and district of each of ``cells``, in their order."""
+        """cell, lat, lon and district of each of ``cells``, in their order."""
         cells = np.asarray(cells, dtype=np.uint64)
-        found = self._known.reindex(cells)
-        missing = found["lat"].isna().to_numpy()
-        if missing.any():
+        at = np.searchsorted(self._cells, cells)
+        known = at < self._cells.size
+        known[known] = self._cells[at[known]] == cells[known]
+        lat, lon = np.full(cells.size, np.nan), np.full(cells.size, np.nan)
+        district = np.full(cells.size, None, dtype=object)
+        lat[known], lon[known] = self._lat[at[known]], self._lon[at[known]]
+        district[known] = self._district[at[known]]
+        if not known.all():
             from heatmap.districts import locate_cells
 
-            located = locate_cells(cells[missing]).set_index("cell")
-            found.loc[missing, ["lat", "lon", "district"]] = located[
-                ["lat", "lon", "district"]
-            ].to_numpy()
-        found["district"] = found["district"].astype(object).where(found["district"].notna(), None)
-        return found.reset_index()
+            located = locate_cells(cells[~known])
+            lat[~known], lon[~known] = located["lat"], located["lon"]
+            district[~known] = located["district"]
+        return pd.DataFrame({"cell": cells, "lat": lat, "lon": lon, "district": district})
 
 
 def _alert_row(

@@ -59,3 +59,11 @@ def test_a_cell_missing_from_the_store_is_located_from_the_polygons() -> None:
     assert places["district"].tolist()[1] == "东城区"
     np.testing.assert_allclose(places[["lat", "lon"]], expected[["lat", "lon"]])
     assert places["cell"].tolist() == [YIZHUANG, TIANANMEN]
+
+
+def test_a_store_without_cells_locates_every_cell_from_the_polygons() -> None:
+    con = duckdb.connect()
+    prepare_connection(con, "UTC")
+    create_schema(con)
+    places = _Places(con).of(np.array([TIANANMEN], dtype=np.uint64))
+    assert places["district"].tolist() == ["东城区"]
