@@ -27,7 +27,10 @@ def test_a_small_year_is_ingested_run_and_measured_beside_the_baseline(tmp_path:
     )
     inc = result["incremental"]
     assert inc["batch_rows"] == scale_speed.BATCH_ROWS
+    tick = inc["warm_tick"]  # the driver checked that the tick ingested and ran its batch
+    assert tick["ran"] and tick["rows_read"] == scale_speed.BATCH_ROWS and tick["wall_s"] > 0
     section = "\n".join(render_scale(result))
     assert f"{rows:,}-row export over 365 days" in section
+    assert f"**{tick['wall_s']:.2f}**" in section
     verdicts = [row[2] for row in scale_targets(result)]
     assert verdicts[0] == "not met"  # 20,000 rows is not the 10 M the target names
