@@ -21,7 +21,7 @@ from heatmap import grid
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
-from pipelines.score_inputs import ScoringPass, rescored_from, score_inputs
+from pipelines.score_inputs import ScoringPass, StoredCounts, rescored_from, score_inputs
 from pipelines.settings import RunSettings
 
 # Each scored window length: the stored counts it is made of, and how many of them. A rolling
@@ -59,13 +59,12 @@ def _rescore(
     clusters were stored has scores but no clusters: they are all found once.
     """
     rebuild = _clusters_missing(con)
+    if since is None and not rebuild:
+        return query_file(con, "pipelines", "stored_clusters", {})
     cuts = _cuts(con, since) if since is not None else []
-    if since is not None or rebuild:
-        _count_judged_pairs(con, settings, taxonomy, EPOCH if rebuild else since)
-    for window_len, (count_len, span) in SCORED_WINDOWS.items():
-        if since is None and not rebuild:
-            continue
-        scoring = ScoringPass(
+    _count_judged_pairs(con, settings, taxonomy, EPOCH if rebuild else since)
+    passes = {
+        window_len: ScoringPass(
             window_len=window_len,
             count_len=count_len,
             span=span,
@@ -76,13 +75,23 @@ def _rescore(
             since=since or EPOCH,
             guard=settings.guard,
         )
-        first = rescored_from(con, scoring)
-        if since is not None:
+        for window_len, (count_len, span) in SCORED_WINDOWS.items()
+    }
+    firsts = {window_len: rescored_from(con, scoring) for window_len, scoring in passes.items()}
+    if since is not None:
+        for window_len, first in firsts.items():
             params = {"window_len": window_len, "rescored_from": first}
             execute_file(con, "pipelines", "replace_cell_scores", params)
-            for part_since, part_until in zip([since, *cuts], [*cuts, None], strict=True):
+        for part_since, part_until in zip([since, *cuts], [*cuts, None], strict=True):
+            # the clock hours and the rolling 3-hour windows are made of the same counts: read
+            # once for both (and only one count length's held at a time)
+            loaded: dict[str, StoredCounts] = {}
+            for window_len, scoring in passes.items():
                 part = replace(scoring, since=part_since, until=part_until)
-                scored = settings.cell_scorer.score(score_inputs(con, part))
+                if part.count_len not in loaded:
+                    loaded = {part.count_len: StoredCounts.load(con, part)}
+                inputs = score_inputs(con, part, loaded[part.count_len])
+                scored = settings.cell_scorer.score(inputs)
                 scored["window_len"] = window_len
                 con.register("scored", scored)
                 con.execute(
@@ -90,6 +99,7 @@ def _rescore(
                     "issue_type, observed, expected, p_value, score, flagged FROM scored"
                 )
                 con.unregister("scored")
+    for window_len, first in firsts.items():
         _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cuts)
     con.execute("DROP TABLE IF EXISTS temp.judged_pairs")
     return query_file(con, "pipelines", "stored_clusters", {})

@@ -100,73 +100,50 @@ def rescored_from(
     return first  # type: ignore[no-any-return]
 
 
-def score_inputs(con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> pd.DataFrame:
-    """The score inputs of ``scoring``'s windows, ordered by window_start, issue_type, cell."""
-    params: dict[str, object] = {
-        "window_len": scoring.window_len,
-        "count_len": scoring.count_len,
-        "spatial_types": scoring.spatial_types or ["<none>"],
-        "history": scoring.history + scoring.guard,
-        "burn_in": scoring.burn_in,
-        "since": scoring.since,
-        "rescored_from": rescored_from(con, scoring),
-        "rescored_until": rescored_from(con, scoring, scoring.until) if scoring.until else None,
-        "span_hours": timedelta(hours=scoring.span),
-    }
-    stored = _relation(con, "score_counts", params).to_arrow_table()
-    ((judged_from, first_rescored, last_rescored),) = _relation(
-        con, "score_bounds", params
-    ).fetchall()
-    ((zone,),) = con.execute("SELECT current_setting('TimeZone')").fetchall()
-    if stored.num_rows == 0 or judged_from is None:
-        return _frame({}, zone)
+def score_inputs(
+    con: duckdb.DuckDBPyConnection, scoring: ScoringPass, stored: StoredCounts | None = None
+) -> pd.DataFrame:
+    """The score inputs of ``scoring``'s windows, ordered by window_start, issue_type, cell.
 
-    types = pc.dictionary_encode(stored["issue_type"]).combine_chunks()
-    type_names = np.asarray(types.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(type_names)  # issue types in text order, as ORDER BY has them
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    type_of = rank[np.asarray(types.indices, dtype=np.int64)]
-    type_names = type_names[order]
-    n_types = type_names.size
-    cell_ids, cell_of = _runs(stored["cell"].to_numpy().astype(np.uint64))
-    group = cell_of.astype(np.int64) * n_types + type_of
-    t = stored["t"].to_numpy().astype(np.int64)
-    n = stored["n"].to_numpy().astype(np.int64)
-    span = scoring.span * HOUR_S
+    ``stored``: the counts :meth:`StoredCounts.load` read for a pass of the same counts, since
+    and until (the clock hours' and the rolling 3-hour windows' share them); else read here.
+    """
+    stored = stored if stored is not None else StoredCounts.load(con, scoring)
+    if stored.key != StoredCounts.key_of(scoring):
+        raise ValueError(f"counts loaded for {stored.key}, not for {scoring}")
+    ((zone,),) = con.execute("SELECT current_setting('TimeZone')").fetchall()
+    if stored.judged_from is None:
+        return _frame({}, zone)
+    first_rescored = rescored_from(con, scoring)
+    last_rescored = rescored_from(con, scoring, scoring.until) if scoring.until else None
+    n_types, t, span = stored.n_types, stored.t, scoring.span * HOUR_S
 
     # the windows judged: every start a count's hour can be in, in the rescored range
-    first = max(int(judged_from), int(first_rescored))
+    first = max(stored.judged_from, int(first_rescored.timestamp()))
     starts = (t[:, None] - np.arange(scoring.span, dtype=np.int64)[None, :] * HOUR_S).ravel()
     in_range = starts >= first
     if last_rescored is not None:
-        in_range &= starts < last_rescored
-    times = _Times.of(con, scoring, t, starts[in_range])
-    cells = _Counts.of(times, group, t, n)
-    group_keys = np.unique(times.key(np.repeat(group, scoring.span)[in_range], starts[in_range]))
-    w_group, w_t = times.split(group_keys)
-    observed = cells.between(w_group, w_t, w_t + span)
+        in_range &= starts < int(last_rescored.timestamp())
+    times = _Times.of(con, scoring, starts[in_range])
+    window_keys = np.unique(_key(np.repeat(stored.group, scoring.span)[in_range], starts[in_range]))
+    w_group, w_t = _split(window_keys)
+    observed = stored.cells.between(w_group, w_t, w_t + span)
     rows = np.flatnonzero(observed >= scoring.min_count)
     rows = rows[np.lexsort((w_group[rows] // n_types, w_group[rows] % n_types, w_t[rows]))]
     w_group, w_t, observed = w_group[rows], w_t[rows], observed[rows]
     w_cell, w_type = w_group // n_types, w_group % n_types
-
-    parent_of = np.unique(
-        grid.cells_to_parents(cell_ids, NEIGHBOURHOOD_RESOLUTION), return_inverse=True
-    )[1].astype(np.int64)
-    parents = _Counts.of(times, parent_of[cell_of] * n_types + type_of, t, n)
-    city = _Counts.of(times, type_of, t, n)
+    w_parent = stored.parent_of[w_cell] * n_types + w_type
     return _frame(
         {
-            "cell": cell_ids[w_cell],
+            "cell": stored.cell_ids[w_cell],
             "window_start": w_t,
-            "issue_type": type_names[w_type],
+            "issue_type": stored.type_names[w_type],
             "observed": observed,
-            "cell_hist": cells.history(w_group, w_t, scoring.span),
-            "parent_hist": parents.history(parent_of[w_cell] * n_types + w_type, w_t, scoring.span),
-            "city_now": city.between(w_type, w_t, w_t + span),
-            "city_hist": city.history(w_type, w_t, scoring.span),
-            "active_cells": _active_cells(times, cells, n_types, w_type, w_t, span),
+            "cell_hist": stored.cells.history(w_group, w_t, times, scoring.span),
+            "parent_hist": stored.parents.history(w_parent, w_t, times, scoring.span),
+            "city_now": stored.city.between(w_type, w_t, w_t + span),
+            "city_hist": stored.city.history(w_type, w_t, times, scoring.span),
+            "active_cells": _active_cells(times, stored.cells, n_types, w_type, w_t, span),
         },
         zone,
     )
@@ -181,34 +158,143 @@ def _relation(
 
 def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of values already sorted, without a sort."""
-    starts = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+    starts = np.r_[True, sorted_values[1:] != sorted_values[:-1]][: sorted_values.size]
     return sorted_values[starts], np.cumsum(starts) - 1
+
+
+# A (group, time) key is group * KEY_STRIDE + epoch seconds: sorting keys sorts by group, then
+# time, for any time from 1970 to 2106.
+KEY_STRIDE = 1 << 32
+
+
+def _key(group: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return group * KEY_STRIDE + t
+
+
+def _split(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (group, time) of each key."""
+    return keys // KEY_STRIDE, keys % KEY_STRIDE
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """A series of stored counts by (group, time), summed over any time range of a group."""
+
+    keys: np.ndarray  # sorted
+    prefix: np.ndarray  # prefix[i]: the sum of the first i counts in key order
+
+    @classmethod
+    def of(cls, group: np.ndarray, t: np.ndarray, n: np.ndarray) -> _Counts:
+        """The counts summed by (group, t): taken as they are when already in key order (the
+        cells' own, as DuckDB returns them), else rolled up by hashing and only the sums sorted."""
+        keys = _key(group, t)
+        if not np.all(keys[1:] > keys[:-1]):
+            codes, found = pd.factorize(keys)
+            order = np.argsort(found)
+            summed = np.bincount(codes, weights=n, minlength=found.size)
+            keys, n = found[order], summed[order].astype(np.int64)
+        return cls(keys, np.concatenate(([0], np.cumsum(n, dtype=np.int64))))
+
+    def between(self, group: np.ndarray, since: np.ndarray, until: np.ndarray) -> np.ndarray:
+        """The sum of each group's counts from ``since`` up to (not including) ``until``."""
+        upto = np.searchsorted(self.keys, _key(group, until), side="left")
+        after = np.searchsorted(self.keys, _key(group, since), side="left")
+        return self.prefix[upto] - self.prefix[after]
+
+    def history(self, group: np.ndarray, t: np.ndarray, times: _Times, span: int) -> np.ndarray:
+        """The sum of the counts of each group's windows in the baseline of its window at ``t``.
+
+        A window of ``span`` hourly counts is the sum of them, so the windows that start from
+        ``history_from`` up to ``history_to`` hold each count once for each of them it is in:
+        the sum of ``span`` ranges of counts, each shifted an hour from the one before.
+        """
+        at = times.index_of(t)
+        since, until = times.history_from[at], times.history_to[at]
+        total = np.zeros(t.size, dtype=np.int64)
+        for shift in range(0, span * HOUR_S, HOUR_S):
+            total += self.between(group, since + shift, until + shift)
+        return total.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class StoredCounts:
+    """The stored counts of spatial types that passes over the same counts read, as series.
+
+    Grouped by (cell, issue type), by (resolution-6 neighbourhood, issue type) and by issue
+    type alone (the city). Issue types are numbered in text order, as ORDER BY has them.
+    """
+
+    key: tuple[str, datetime, datetime | None]  # count_len, since, until
+    judged_from: int | None  # the first window with the burn-in before it (None: no counts)
+    type_names: np.ndarray
+    cell_ids: np.ndarray
+    parent_of: np.ndarray  # each cell's neighbourhood
+    group: np.ndarray  # each stored count's (cell, type): cell * n_types + type
+    t: np.ndarray
+    cells: _Counts
+    parents: _Counts
+    city: _Counts
+
+    @property
+    def n_types(self) -> int:
+        return int(self.type_names.size)
+
+    @staticmethod
+    def key_of(scoring: ScoringPass) -> tuple[str, datetime, datetime | None]:
+        return (scoring.count_len, scoring.since, scoring.until)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> StoredCounts:
+        """The counts every pass with ``scoring``'s counts, since and until reads."""
+        params: dict[str, object] = {
+            "count_len": scoring.count_len,
+            "spatial_types": scoring.spatial_types or ["<none>"],
+            "history": scoring.history + scoring.guard,
+            "burn_in": scoring.burn_in,
+            "since": scoring.since,
+            "until": scoring.until,
+        }
+        stored = _relation(con, "score_counts", params).to_arrow_table()
+        ((judged_from,),) = _relation(con, "score_bounds", params).fetchall()
+        types = pc.dictionary_encode(stored["issue_type"]).combine_chunks()
+        type_names = np.asarray(types.dictionary.to_pylist(), dtype=object)
+        order = np.argsort(type_names)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        type_of = rank[np.asarray(types.indices, dtype=np.int64)]
+        n_types = max(type_names.size, 1)
+        cell_ids, cell_of = _runs(stored["cell"].to_numpy().astype(np.uint64))
+        group = cell_of.astype(np.int64) * n_types + type_of
+        t = stored["t"].to_numpy().astype(np.int64)
+        n = stored["n"].to_numpy().astype(np.int64)
+        parent_of = np.unique(
+            grid.cells_to_parents(cell_ids, NEIGHBOURHOOD_RESOLUTION), return_inverse=True
+        )[1].astype(np.int64)
+        return cls(
+            key=cls.key_of(scoring),
+            judged_from=int(judged_from) if judged_from is not None and t.size else None,
+            type_names=type_names[order],
+            cell_ids=cell_ids,
+            parent_of=parent_of,
+            group=group,
+            t=t,
+            cells=_Counts.of(group, t, n),
+            parents=_Counts.of(parent_of[cell_of] * n_types + type_of, t, n),
+            city=_Counts.of(type_of, t, n),
+        )
 
 
 @dataclass(frozen=True)
 class _Times:
-    """The judged window starts, their baselines, and the (group, time) keys of one pass.
+    """The judged window starts of one pass and their baselines (epoch seconds)."""
 
-    A key is ``group * stride + (time - base)``: sorting keys sorts by group, then time, and
-    every time a pass looks up (a baseline's start, a window's end) stays within its group's
-    stride.
-    """
-
-    starts: np.ndarray  # every judged window start, sorted (epoch seconds)
+    starts: np.ndarray  # every judged window start, sorted
     history_from: np.ndarray  # where each one's baseline starts…
     history_to: np.ndarray  # …and ends (exclusive)
     active_from: np.ndarray  # the oldest count that keeps a cell active in it
-    base: int
-    stride: int
 
     @classmethod
-    def of(
-        cls,
-        con: duckdb.DuckDBPyConnection,
-        scoring: ScoringPass,
-        counted: np.ndarray,
-        judged: np.ndarray,
-    ) -> _Times:
+    def of(cls, con: duckdb.DuckDBPyConnection, scoring: ScoringPass, judged: np.ndarray) -> _Times:
         starts = np.unique(judged)
         con.register("window_starts", pa.table({"t": starts}))
         params: dict[str, object] = {
@@ -220,73 +306,15 @@ class _Times:
             found = _relation(con, "history_starts", params).fetchnumpy()
         finally:
             con.unregister("window_starts")
-        history_from = np.asarray(found["history_from"], dtype=np.int64)
-        span = scoring.span * HOUR_S
-        lowest = [int(counted.min()) - span]
-        highest = [int(counted.max())]
-        if starts.size:
-            lowest.append(int(history_from.min()))
-            highest.append(int(starts.max()) + span)
-        base = min(lowest)
         return cls(
             starts=starts,
-            history_from=history_from,
+            history_from=np.asarray(found["history_from"], dtype=np.int64),
             history_to=np.asarray(found["history_to"], dtype=np.int64),
             active_from=np.asarray(found["active_from"], dtype=np.int64),
-            base=base,
-            stride=max(highest) - base + 1,
         )
-
-    def key(self, group: np.ndarray, t: np.ndarray) -> np.ndarray:
-        return group * self.stride + (t - self.base)
-
-    def split(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The (group, time) of each key."""
-        return keys // self.stride, keys % self.stride + self.base
 
     def index_of(self, t: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.starts, t)
-
-
-@dataclass(frozen=True)
-class _Counts:
-    """A series of stored counts by (group, time), summed over any time range of a group."""
-
-    times: _Times
-    keys: np.ndarray  # sorted
-    prefix: np.ndarray  # prefix[i]: the sum of the first i counts in key order
-
-    @classmethod
-    def of(cls, times: _Times, group: np.ndarray, t: np.ndarray, n: np.ndarray) -> _Counts:
-        """The counts summed by (group, t): taken as they are when already in key order (the
-        cells' own, as DuckDB returns them), else rolled up by hashing and only the sums sorted."""
-        keys = times.key(group, t)
-        if not np.all(keys[1:] > keys[:-1]):
-            codes, found = pd.factorize(keys)
-            order = np.argsort(found)
-            summed = np.bincount(codes, weights=n, minlength=found.size)
-            keys, n = found[order], summed[order].astype(np.int64)
-        return cls(times, keys, np.concatenate(([0], np.cumsum(n, dtype=np.int64))))
-
-    def between(self, group: np.ndarray, since: np.ndarray, until: np.ndarray) -> np.ndarray:
-        """The sum of each group's counts from ``since`` up to (not including) ``until``."""
-        upto = np.searchsorted(self.keys, self.times.key(group, until), side="left")
-        after = np.searchsorted(self.keys, self.times.key(group, since), side="left")
-        return self.prefix[upto] - self.prefix[after]
-
-    def history(self, group: np.ndarray, t: np.ndarray, span: int) -> np.ndarray:
-        """The sum of the counts of each group's windows in the baseline of its window at ``t``.
-
-        A window of ``span`` hourly counts is the sum of them, so the windows that start from
-        ``history_from`` up to ``history_to`` hold each count once for each of them it is in:
-        the sum of ``span`` ranges of counts, each shifted an hour from the one before.
-        """
-        at = self.times.index_of(t)
-        since, until = self.times.history_from[at], self.times.history_to[at]
-        total = np.zeros(t.size, dtype=np.int64)
-        for shift in range(0, span * HOUR_S, HOUR_S):
-            total += self.between(group, since + shift, until + shift)
-        return total.astype(np.float64)
 
 
 def _active_cells(
@@ -305,13 +333,13 @@ def _active_cells(
     counts, start and end later and later, so their union is each run from where the one before
     it ended; ``active_cells`` is a running sum of those starts and ends over the windows.
     """
-    window_keys = np.unique(times.key(w_type, w_t))
-    q_type, q_t = times.split(window_keys)
-    active_keys = times.key(q_type, times.active_from[times.index_of(q_t)])
-    group, t = times.split(cells.keys)
+    window_keys = np.unique(_key(w_type, w_t))
+    q_type, q_t = _split(window_keys)
+    active_keys = _key(q_type, times.active_from[times.index_of(q_t)])
+    group, t = _split(cells.keys)
     type_of = group % n_types
-    first = np.searchsorted(window_keys, times.key(type_of, t - span), side="right")
-    end = np.searchsorted(active_keys, times.key(type_of, t), side="right")
+    first = np.searchsorted(window_keys, _key(type_of, t - span), side="right")
+    end = np.searchsorted(active_keys, _key(type_of, t), side="right")
     previous_end = np.full(end.size, -1, dtype=np.int64)
     same_group = group[1:] == group[:-1]
     previous_end[1:] = np.where(same_group, end[:-1], -1)
@@ -320,7 +348,7 @@ def _active_cells(
     size = window_keys.size + 1
     delta = np.bincount(first[runs], minlength=size) - np.bincount(end[runs], minlength=size)
     active = np.cumsum(delta)
-    return active[np.searchsorted(window_keys, times.key(w_type, w_t))]
+    return active[np.searchsorted(window_keys, _key(w_type, w_t))]
 
 
 def _frame(columns: dict[str, np.ndarray], zone: str) -> pd.DataFrame:
