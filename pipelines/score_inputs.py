@@ -35,7 +35,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from heatmap import grid
 from heatmap.sqlfiles import bind_for, read_sql
@@ -246,9 +245,10 @@ class StoredCounts:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> StoredCounts:
         """The counts every pass with ``scoring``'s counts, since and until reads."""
+        type_names = np.asarray(sorted(scoring.spatial_types or ["<none>"]), dtype=object)
         params: dict[str, object] = {
             "count_len": scoring.count_len,
-            "spatial_types": scoring.spatial_types or ["<none>"],
+            "spatial_types": type_names.tolist(),
             "history": scoring.history + scoring.guard,
             "burn_in": scoring.burn_in,
             "since": scoring.since,
@@ -256,13 +256,8 @@ class StoredCounts:
         }
         stored = _relation(con, "score_counts", params).to_arrow_table()
         ((judged_from,),) = _relation(con, "score_bounds", params).fetchall()
-        types = pc.dictionary_encode(stored["issue_type"]).combine_chunks()
-        type_names = np.asarray(types.dictionary.to_pylist(), dtype=object)
-        order = np.argsort(type_names)
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        type_of = rank[np.asarray(types.indices, dtype=np.int64)]
-        n_types = max(type_names.size, 1)
+        type_of = stored["type_of"].to_numpy().astype(np.int64)
+        n_types = type_names.size
         cell_ids, cell_of = _runs(stored["cell"].to_numpy().astype(np.uint64))
         group = cell_of.astype(np.int64) * n_types + type_of
         t = stored["t"].to_numpy().astype(np.int64)
@@ -273,7 +268,7 @@ class StoredCounts:
         return cls(
             key=cls.key_of(scoring),
             judged_from=int(judged_from) if judged_from is not None and t.size else None,
-            type_names=type_names[order],
+            type_names=type_names,
             cell_ids=cell_ids,
             parent_of=parent_of,
             group=group,

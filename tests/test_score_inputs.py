@@ -26,7 +26,7 @@ from pipelines.score_inputs import ScoringPass, score_inputs
 
 REFERENCE = Path(__file__).with_name("reference_sql") / "score_inputs.sql"
 TYPES = ["fibre_loss", "outage", "weak_signal", "billing"]
-SPATIAL = ["fibre_loss", "outage", "weak_signal"]
+SPATIAL = ["weak_signal", "fibre_loss", "outage"]  # not in text order, as a taxonomy may list them
 
 
 def _cells(rng: np.random.Generator, n: int) -> list[int]:

@@ -1,8 +1,10 @@
 -- score_counts: the stored counts that the scoring passes of one count length read, with their
--- window start as epoch seconds (pipelines.score_inputs does the rest in numpy), in the order
--- of its series: cell, issue type (text order), time.
+-- window start as epoch seconds and issue type as its place in $spatial_types (counting from
+-- 0), in the order of the series pipelines.score_inputs makes of them in numpy: cell, issue
+-- type, time.
 -- Grain: (cell, window_start, issue_type) of store.cell_counts at resolution 8.
--- Inputs: store.cell_counts. Parameters: $count_len ('1h' or '1d'), $spatial_types (list),
+-- Inputs: store.cell_counts. Parameters: $count_len ('1h' or '1d'), $spatial_types (list, in
+-- text order, so that the places order the types as their names would),
 -- $since and $until (NULL: unbounded) of the passes (every window they return ends after
 -- $since and starts before $until), $history (INTERVAL: how far back a baseline looks, its
 -- guard band included). Every baseline reaches back $history at most, so only counts from
@@ -13,10 +15,10 @@
 SELECT
     cell,
     CAST(epoch(window_start) AS BIGINT) AS t,
-    issue_type,
+    CAST(list_position($spatial_types, issue_type) - 1 AS SMALLINT) AS type_of,
     n
 FROM store.cell_counts
 WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
   AND window_start >= date_trunc('day', $since) - $history - INTERVAL 2 DAYS
   AND ($until IS NULL OR window_start < CAST($until AS TIMESTAMPTZ) + INTERVAL 1 DAY)
-ORDER BY cell, issue_type, t;
+ORDER BY cell, type_of, t;
