@@ -173,11 +173,13 @@ class Geocoder:
         for old, new in self.renames.items():
             if new in districts:
                 self._add(_Entry("district", old, new, "", *districts[new], 0.0))
+        # plain lists: iterating pandas' Arrow-backed strings costs more than the work itself
+        addresses, localities = points["address"].tolist(), points["locality"].tolist()
         points = points.reset_index(drop=True).assign(
-            key=[normalise(a, self.renames) for a in points["address"]],
-            place=[normalise(a.split(";")[0], self.renames) for a in points["address"]],
-            estate=[_BUILDING_SUFFIX.sub("", loc) for loc in points["locality"]],
-            building=[bool(_BUILDING.search(loc)) for loc in points["locality"]],
+            key=[normalise(a, self.renames) for a in addresses],
+            place=[normalise(a.split(";")[0], self.renames) for a in addresses],
+            estate=[_BUILDING_SUFFIX.sub("", loc) for loc in localities],
+            building=[bool(_BUILDING.search(loc)) for loc in localities],
         )
         for column in ("key", "place"):
             for row in _grouped_spread(points, [column, "district"]).itertuples():
@@ -201,7 +203,7 @@ class Geocoder:
             {
                 "road": [
                     _road_names(r, loc)
-                    for r, loc in zip(points["road"], points["locality"], strict=True)
+                    for r, loc in zip(points["road"].tolist(), localities, strict=True)
                 ],
                 "district": points["district"],
                 "subdistrict": "",
