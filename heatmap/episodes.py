@@ -97,19 +97,28 @@ def link_episodes(
         ]
     ).sort_values(["_end", "window_len", "issue_type"], kind="stable")
     episodes: list[Episode] = []
+    # The episodes a row can still touch. Rows come in the order of their ends, and a row
+    # starts at most the longest window before its end, so an episode that ended more than
+    # that (and the gap) before a row's end touches no later row either: a year of clusters is
+    # linked against the open episodes only, not against every episode so far.
+    open_episodes: list[Episode] = []
+    reach = gap + max(WINDOW_LENGTHS.values())
     spatial = kind == "hotspot"
-    for _, row in order.iterrows():
-        matches = [e for e in episodes if _touches(e, row, gap, spatial)]
+    for row_end, (_, row) in zip(order["_end"], order.iterrows(), strict=True):
+        open_episodes = [e for e in open_episodes if e.end is not None and e.end + reach >= row_end]
+        matches = [e for e in open_episodes if _touches(e, row, gap, spatial)]
         if not matches:
             episode = Episode(kind)
             episode.add(row)
             episodes.append(episode)
+            open_episodes.append(episode)
             continue
         keeper = matches[0]
         keeper.add(row)
         for other in matches[1:]:
             keeper.absorb(other)
             episodes.remove(other)
+            open_episodes.remove(other)
     return episodes
 
 

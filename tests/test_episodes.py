@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatmap.episodes import episode_status, link_episodes
+from heatmap.episodes import WINDOW_LENGTHS, episode_status, link_episodes
 
 T0 = datetime(2026, 11, 20, 13, 0)
 A = h3.latlng_to_cell(39.90, 116.40, 8)
@@ -120,3 +120,76 @@ def test_an_event_seen_only_in_rolling_windows_is_told_by_its_best_one() -> None
     (episode,) = _link(rows)
     (best,) = episode.primary_rows()
     assert best["observed"] == 8 and best["window_start"] == T0 + timedelta(hours=1)
+
+
+def _linked_against_every_episode(clusters: pd.DataFrame, kind: str) -> list[set[int]]:
+    """The linking rule applied against every episode so far: each row joins all it touches."""
+    gap, spatial = timedelta(hours=1), kind == "hotspot"
+    ends = [
+        s + WINDOW_LENGTHS[w]
+        for s, w in zip(clusters["window_start"], clusters["window_len"], strict=True)
+    ]
+    order = sorted(
+        range(len(clusters)),
+        key=lambda i: (ends[i], clusters["window_len"].iloc[i], clusters["issue_type"].iloc[i]),
+    )
+    episodes: list[dict] = []  # rows, cells, start, end
+    for i in order:
+        row = clusters.iloc[i]
+        start, end = row["window_start"], ends[i]
+        ring = {int(c) for c in row["cells"]} | {
+            h3.str_to_int(n) for c in row["cells"] for n in h3.grid_disk(h3.int_to_str(int(c)), 1)
+        }
+        touching = [
+            e
+            for e in episodes
+            if start <= e["end"] + gap
+            and end >= e["start"] - gap
+            and (bool(ring & e["cells"]) if spatial else e["type"] == row["issue_type"])
+        ]
+        if not touching:
+            episodes.append(
+                {"rows": {i}, "cells": {int(c) for c in row["cells"]}, "start": start,
+                 "end": end, "type": row["issue_type"]}
+            )  # fmt: skip
+            continue
+        keeper = touching[0]
+        for other in [{"rows": {i}, "cells": {int(c) for c in row["cells"]}, "start": start,
+                       "end": end}, *touching[1:]]:  # fmt: skip
+            keeper["rows"] |= other["rows"]
+            keeper["cells"] |= other["cells"]
+            keeper["start"] = min(keeper["start"], other["start"])
+            keeper["end"] = max(keeper["end"], other["end"])
+            if other is not keeper and other in episodes:
+                episodes.remove(other)
+    return [e["rows"] for e in episodes]
+
+
+@pytest.mark.parametrize("kind", ["hotspot", "surge"])
+def test_a_month_of_random_clusters_links_as_against_every_episode(kind: str) -> None:
+    """Retiring episodes that no later row can reach changes nothing: random clusters over a
+    month, of every window length, near and far, link the same as against every episode."""
+    rng = np.random.default_rng(7)
+    near = sorted(h3.grid_disk(A, 3))
+    rows = []
+    for _ in range(400):
+        window_len = str(rng.choice(["1h", "3h", "1d"], p=[0.6, 0.3, 0.1]))
+        hour = int(rng.integers(0, 30 * 24))
+        start = T0 + timedelta(hours=hour)
+        if window_len == "1d":
+            start = start.replace(hour=0)
+        cells = rng.choice(near if rng.random() < 0.8 else [FAR], size=int(rng.integers(1, 3)))
+        rows.append(
+            {
+                **_cluster(A, 0, issue=str(rng.choice(["fibre_loss", "outage"]))),
+                "window_start": start,
+                "window_len": window_len,
+                "cells": np.array([h3.str_to_int(c) for c in cells], dtype=np.uint64),
+            }
+        )
+    clusters = pd.DataFrame(rows)
+    clusters["row_id"] = range(len(clusters))  # carried through to each episode's rows
+    got = sorted(sorted(int(r["row_id"]) for r in e.rows) for e in link_episodes(clusters, kind))
+    expected = sorted(sorted(ids) for ids in _linked_against_every_episode(clusters, kind))
+    assert len(expected) > 10  # several episodes, some of them merged
+    assert got == expected
