@@ -252,7 +252,7 @@ def _first_window(con: duckdb.DuckDBPyConnection, window_len: str, since: dateti
     return first
 
 
-class _Places:
+class CellPlaces:
     """Where cells are: their centre and district, as ``store.cells`` holds them.
 
     Every cell with a complaint is there (``pipelines.aggregate`` adds them), so the district
@@ -288,7 +288,7 @@ class _Places:
 
 
 def _alert_row(
-    episode: Episode, taxonomy: Taxonomy, as_of: datetime, places: _Places
+    episode: Episode, taxonomy: Taxonomy, as_of: datetime, places: CellPlaces
 ) -> dict[str, Any]:
     rows = episode.primary_rows()
     window = WINDOW_LENGTHS[rows[0]["window_len"]]
@@ -335,7 +335,7 @@ def _alert_row(
 
 
 def _data_quality_rows(
-    con: duckdb.DuckDBPyConnection, as_of: datetime, places: _Places
+    con: duckdb.DuckDBPyConnection, as_of: datetime, places: CellPlaces
 ) -> list[dict[str, Any]]:
     points = con.execute("SELECT * FROM store.placeholder_points ORDER BY n DESC").df()
     districts = places.of(points["cell"].to_numpy(dtype=np.uint64))["district"].tolist()
@@ -427,7 +427,7 @@ def detect(
     clusters = _rescore(con, settings, taxonomy, since)
     hotspots = link_episodes(clusters, "hotspot")
     surges = link_episodes(_surges(con, settings, clusters, since), "surge")
-    places = _Places(con)
+    places = CellPlaces(con)
     rows: list[dict[str, Any]] = []
     windows: list[dict[str, Any]] = []
     for episode in hotspots + surges:

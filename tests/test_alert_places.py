@@ -17,7 +17,7 @@ from heatmap.districts import locate_cells
 from heatmap.home import Home
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema, open_reader
-from pipelines.detect import _Places
+from pipelines.detect import CellPlaces
 
 TIANANMEN = h3.str_to_int(h3.latlng_to_cell(39.9087, 116.3975, 8))
 YIZHUANG = h3.str_to_int(h3.latlng_to_cell(39.795, 116.506, 8))
@@ -53,7 +53,7 @@ def test_a_cell_missing_from_the_store_is_located_from_the_polygons() -> None:
             "lon": known["lon"].iloc[0],
         },
     )
-    places = _Places(con).of(np.array([YIZHUANG, TIANANMEN], dtype=np.uint64))
+    places = CellPlaces(con).of(np.array([YIZHUANG, TIANANMEN], dtype=np.uint64))
     expected = locate_cells(np.array([YIZHUANG, TIANANMEN], dtype=np.uint64))
     assert places["district"].tolist() == expected["district"].tolist()
     assert places["district"].tolist()[1] == "东城区"
@@ -65,5 +65,5 @@ def test_a_store_without_cells_locates_every_cell_from_the_polygons() -> None:
     con = duckdb.connect()
     prepare_connection(con, "UTC")
     create_schema(con)
-    places = _Places(con).of(np.array([TIANANMEN], dtype=np.uint64))
+    places = CellPlaces(con).of(np.array([TIANANMEN], dtype=np.uint64))
     assert places["district"].tolist() == ["东城区"]
