@@ -22,6 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from heatmap import grid
+from heatmap.arrays import sorted_distinct
 from heatmap.scoring import log_likelihood_ratio, negative_binomial_upper_tail
 
 CLUSTER_COLUMNS = [
@@ -49,7 +50,7 @@ def _components(frame: pd.DataFrame) -> np.ndarray:
     keys = ["window_len", "window_start", "issue_type"]
     group = frame.groupby(keys, sort=False).ngroup().to_numpy().astype(np.int64)
     cells = frame["cell"].to_numpy(dtype=np.uint64)
-    distinct = np.unique(cells)
+    distinct = sorted_distinct(cells)
     cell_index = np.searchsorted(distinct, cells)
     a, b = grid.adjacent_pairs(distinct)
     source, target = np.concatenate([a, b]), np.concatenate([b, a])

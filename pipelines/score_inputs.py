@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 
 from heatmap import grid
+from heatmap.arrays import sorted_distinct
 from heatmap.sqlfiles import bind_for, read_sql
 
 HOUR_S = 3600
@@ -124,7 +125,9 @@ def score_inputs(
     if last_rescored is not None:
         in_range &= starts < int(last_rescored.timestamp())
     times = _Times.of(con, scoring, starts[in_range])
-    window_keys = np.unique(_key(np.repeat(stored.group, scoring.span)[in_range], starts[in_range]))
+    window_keys = sorted_distinct(
+        _key(np.repeat(stored.group, scoring.span)[in_range], starts[in_range])
+    )
     w_group, w_t = _split(window_keys)
     observed = stored.cells.between(w_group, w_t, w_t + span)
     rows = np.flatnonzero(observed >= scoring.min_count)
@@ -290,7 +293,7 @@ class _Times:
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, scoring: ScoringPass, judged: np.ndarray) -> _Times:
-        starts = np.unique(judged)
+        starts = sorted_distinct(judged)
         con.register("window_starts", pa.table({"t": starts}))
         params: dict[str, object] = {
             "history": scoring.history,
@@ -328,7 +331,7 @@ def _active_cells(
     counts, start and end later and later, so their union is each run from where the one before
     it ended; ``active_cells`` is a running sum of those starts and ends over the windows.
     """
-    window_keys = np.unique(_key(w_type, w_t))
+    window_keys = sorted_distinct(_key(w_type, w_t))
     q_type, q_t = _split(window_keys)
     active_keys = _key(q_type, times.active_from[times.index_of(q_t)])
     group, t = _split(cells.keys)
