@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from heatmap import grid
+from heatmap.clusters import ClusterFinder
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
@@ -31,6 +32,10 @@ SCORED_WINDOWS = {"1h": ("1h", 1), "3h": ("1h", 3), "1d": ("1d", 1)}
 # A long rescoring (a full run on a year) is done in passes of this many days of windows, each
 # with its history: memory stays that of a quarter, for about 30% more work than one pass.
 SCORING_CHUNK = timedelta(days=90)
+# Clusters are found in shorter passes: a window's candidates are nearly all its counts (a
+# single call is support, ClusterFinder.support_min_count), and adjacency makes several arrays
+# of each; a quarter's took 1.5 GB on a year of 10 M complaints.
+CLUSTER_CHUNK = timedelta(days=30)
 # Rolling windows of a single complaint are not scored: they are most of the rolling rows
 # (b4b6106: a fifth of the run's CPU and 30% of its memory at 1 M rows), they can never be
 # flagged, and as single-call links between cells (ClusterFinder.support_min_count) they found
@@ -83,26 +88,40 @@ def _rescore(
             params = {"window_len": window_len, "rescored_from": first}
             execute_file(con, "pipelines", "replace_cell_scores", params)
         for part_since, part_until in zip([since, *cuts], [*cuts, None], strict=True):
-            # the clock hours and the rolling 3-hour windows are made of the same counts: read
-            # once for both (and only one count length's held at a time)
-            loaded: dict[str, StoredCounts] = {}
-            for window_len, scoring in passes.items():
-                part = replace(scoring, since=part_since, until=part_until)
-                if part.count_len not in loaded:
-                    loaded = {part.count_len: StoredCounts.load(con, part)}
-                inputs = score_inputs(con, part, loaded[part.count_len])
-                scored = settings.cell_scorer.score(inputs)
-                scored["window_len"] = window_len
-                con.register("scored", scored)
-                con.execute(
-                    "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, "
-                    "issue_type, observed, expected, p_value, score, flagged FROM scored"
-                )
-                con.unregister("scored")
+            _score_part(
+                con,
+                settings,
+                [replace(p, since=part_since, until=part_until) for p in passes.values()],
+            )
+    cluster_cuts = _cuts(con, since or EPOCH, CLUSTER_CHUNK)
     for window_len, first in firsts.items():
-        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cuts)
+        _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cluster_cuts)
     con.execute("DROP TABLE IF EXISTS temp.judged_pairs")
     return query_file(con, "pipelines", "stored_clusters", {})
+
+
+def _score_part(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, passes: list[ScoringPass]
+) -> None:
+    """Score the windows of ``passes`` (one part of a rescoring) into store.cell_scores.
+
+    The clock hours and the rolling 3-hour windows are made of the same counts: they are read
+    once for both, and only one count length's are held at a time (and none once this returns,
+    before the clusters are found).
+    """
+    loaded: dict[str, StoredCounts] = {}
+    for scoring in passes:
+        if scoring.count_len not in loaded:
+            loaded = {scoring.count_len: StoredCounts.load(con, scoring)}
+        scored = settings.cell_scorer.score(score_inputs(con, scoring, loaded[scoring.count_len]))
+        scored["window_len"] = scoring.window_len
+        con.register("scored", scored)
+        con.execute(
+            "INSERT INTO store.cell_scores SELECT cell, window_start, window_len, "
+            "issue_type, observed, expected, p_value, score, flagged FROM scored"
+        )
+        con.unregister("scored")
+        del scored
 
 
 def _count_judged_pairs(
@@ -118,10 +137,12 @@ def _count_judged_pairs(
     execute_file(con, "pipelines", "judged_pairs", params)
 
 
-def _cuts(con: duckdb.DuckDBPyConnection, since: datetime) -> list[datetime]:
-    """Where a rescoring from ``since`` is cut into passes of :data:`SCORING_CHUNK`."""
+def _cuts(
+    con: duckdb.DuckDBPyConnection, since: datetime, chunk: timedelta = SCORING_CHUNK
+) -> list[datetime]:
+    """Where a rescoring (or a cluster search) from ``since`` is cut into passes of ``chunk``."""
     found = con.execute(
-        read_sql("pipelines", "scoring_chunks"), {"since": since, "chunk": SCORING_CHUNK}
+        read_sql("pipelines", "scoring_chunks"), {"since": since, "chunk": chunk}
     ).fetchall()
     return [cut for (cut,) in found]
 
@@ -175,15 +196,24 @@ def _replace_clusters(
             "support_min_count": finder.support_min_count,
             "windows_per_week": WINDOWS_PER_WEEK,
         }
-        candidates = query_file(con, "pipelines", "cluster_candidates", params)
-        found = finder.find(candidates) if not candidates.empty else pd.DataFrame()
-        columns = {n: found[n].tolist() if len(found) else [] for n in CLUSTER_SCHEMA.names}
-        columns["cells"] = [np.asarray(c, dtype=np.uint64) for c in columns["cells"]]
-        con.register("found_clusters", pa.Table.from_pydict(columns, schema=CLUSTER_SCHEMA))
-        try:
-            execute_file(con, "pipelines", "store_clusters", {})
-        finally:
-            con.unregister("found_clusters")
+        _store_part_clusters(con, finder, params)
+
+
+def _store_part_clusters(
+    con: duckdb.DuckDBPyConnection, finder: ClusterFinder, params: dict[str, object]
+) -> None:
+    """Find and store the clusters of one part's windows (its candidates are let go on return,
+    before the next part's are read)."""
+    candidates = query_file(con, "pipelines", "cluster_candidates", params)
+    found = finder.find(candidates) if not candidates.empty else pd.DataFrame()
+    del candidates
+    columns = {n: found[n].tolist() if len(found) else [] for n in CLUSTER_SCHEMA.names}
+    columns["cells"] = [np.asarray(c, dtype=np.uint64) for c in columns["cells"]]
+    con.register("found_clusters", pa.Table.from_pydict(columns, schema=CLUSTER_SCHEMA))
+    try:
+        execute_file(con, "pipelines", "store_clusters", {})
+    finally:
+        con.unregister("found_clusters")
 
 
 def _surges(
