@@ -17,6 +17,7 @@ import numpy as np
 
 from heatmap import grid
 from heatmap.sqlfiles import execute_file, read_sql
+from pipelines.cuts import cut_instants
 from pipelines.settings import RunSettings
 
 
@@ -96,14 +97,14 @@ def count_in_duckdb(con: duckdb.DuckDBPyConnection, data_until: datetime) -> Non
     In spans of :data:`RECOUNT_SPAN`: a first run on a year of complaints recounts a quarter at
     a time, within the memory a quarter needs, instead of sorting and grouping the year at once.
     """
-    ((touched,),) = con.execute("SELECT count(*) FROM touched_windows").fetchall()
-    # with no touched window the query's range has NULL bounds, whose cardinality estimate
-    # DuckDB 2.0 sometimes overflows (an internal error), so it is not asked
-    spans = (
-        con.execute(read_sql("pipelines", "recount_spans"), {"span": RECOUNT_SPAN}).fetchall()
-        if touched
-        else []
-    )
+    ((touched, first_day, last),) = con.execute(
+        "SELECT count(*), date_trunc('day', min(window_start)), "
+        "max(window_start) + INTERVAL 1 HOUR FROM touched_windows"
+    ).fetchall()
+    spans = []
+    if touched:
+        cuts = cut_instants(con, first_day, last, RECOUNT_SPAN)
+        spans = con.execute(read_sql("pipelines", "recount_spans"), {"cuts": cuts}).fetchall()
     for span_from, span_until in spans or [(None, None)]:
         bounds = {"span_from": span_from, "span_until": span_until}
         execute_file(con, "pipelines", "recount", bounds)

@@ -22,6 +22,7 @@ from heatmap.clusters import ClusterFinder
 from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episodes
 from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
+from pipelines.cuts import cut_instants
 from pipelines.score_inputs import ScoringPass, StoredCounts, rescored_from, score_inputs
 from pipelines.settings import RunSettings
 
@@ -140,11 +141,14 @@ def _count_judged_pairs(
 def _cuts(
     con: duckdb.DuckDBPyConnection, since: datetime, chunk: timedelta = SCORING_CHUNK
 ) -> list[datetime]:
-    """Where a rescoring (or a cluster search) from ``since`` is cut into passes of ``chunk``."""
-    found = con.execute(
-        read_sql("pipelines", "scoring_chunks"), {"since": since, "chunk": chunk}
+    """Where a rescoring (or a cluster search) from ``since`` is cut into passes of ``chunk``:
+    every ``chunk`` from its day, after ``since`` and before the newest count."""
+    ((first_day, last_count),) = con.execute(
+        read_sql("pipelines", "scoring_chunks"), {"since": since}
     ).fetchall()
-    return [cut for (cut,) in found]
+    if first_day is None or last_count is None:
+        return []
+    return [cut for cut in cut_instants(con, first_day, last_count, chunk) if cut > since]
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

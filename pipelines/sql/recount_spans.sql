@@ -1,15 +1,10 @@
--- recount_spans: the touched windows cut into spans of $span (from the local day of the
--- earliest), each recounted on its own; a day window never straddles two spans.
+-- recount_spans: the touched windows cut into spans (pipelines.cuts: every $span from the local
+-- day of the earliest), each recounted on its own; a day window never straddles two spans.
 -- Grain: one row per span that holds a touched window: its first instant (NULL for the first
 -- span) and the first after it (NULL for the last). Inputs: temp table touched_windows.
--- Parameters: $span (INTERVAL).
+-- Parameters: $cuts (a list of TIMESTAMPTZ, in order; empty: one span).
 WITH cuts AS (
-    SELECT cut
-    FROM range(
-        date_trunc('day', (SELECT min(window_start) FROM touched_windows)) + $span,
-        (SELECT max(window_start) FROM touched_windows) + INTERVAL 1 HOUR,
-        $span
-    ) AS r(cut)
+    SELECT unnest(CAST($cuts AS TIMESTAMPTZ[])) AS cut
 ),
 spans AS (
     SELECT lag(cut) OVER (ORDER BY cut) AS span_from, cut AS span_until FROM cuts
