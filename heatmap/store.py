@@ -198,8 +198,8 @@ def _literal(path: Path) -> str:
 
 def _current_or_none(home: Home) -> Path | None:
     try:
-        return home.current_path.resolve(strict=True)
-    except FileNotFoundError:
+        return current_snapshot(home)
+    except NotPublishedError:
         return None
 
 

@@ -67,7 +67,9 @@ def _rescore(
     rebuild = _clusters_missing(con)
     if since is None and not rebuild:
         return query_file(con, "pipelines", "stored_clusters", {})
-    cuts = _cuts(con, since) if since is not None else []
+    # one look at what the counts cover, for the scoring passes and the cluster passes
+    span = _rescored_span(con, since or EPOCH)
+    cuts = _cuts(con, span, since, SCORING_CHUNK) if since is not None else []
     _count_judged_pairs(con, settings, taxonomy, EPOCH if rebuild else since)
     passes = {
         window_len: ScoringPass(
@@ -94,7 +96,7 @@ def _rescore(
                 settings,
                 [replace(p, since=part_since, until=part_until) for p in passes.values()],
             )
-    cluster_cuts = _cuts(con, since or EPOCH, CLUSTER_CHUNK)
+    cluster_cuts = _cuts(con, span, since or EPOCH, CLUSTER_CHUNK)
     for window_len, first in firsts.items():
         _replace_clusters(con, settings, window_len, EPOCH if rebuild else first, cluster_cuts)
     con.execute("DROP TABLE IF EXISTS temp.judged_pairs")
@@ -138,14 +140,24 @@ def _count_judged_pairs(
     execute_file(con, "pipelines", "judged_pairs", params)
 
 
-def _cuts(
-    con: duckdb.DuckDBPyConnection, since: datetime, chunk: timedelta = SCORING_CHUNK
-) -> list[datetime]:
-    """Where a rescoring (or a cluster search) from ``since`` is cut into passes of ``chunk``:
-    every ``chunk`` from its day, after ``since`` and before the newest count."""
+Span = tuple[datetime | None, datetime | None]
+
+
+def _rescored_span(con: duckdb.DuckDBPyConnection, since: datetime) -> Span:
+    """What a rescoring from ``since`` covers: from its day (or the first count's, if later)
+    to the newest count; both None when nothing is counted."""
     ((first_day, last_count),) = con.execute(
         read_sql("pipelines", "scoring_chunks"), {"since": since}
     ).fetchall()
+    return first_day, last_count
+
+
+def _cuts(
+    con: duckdb.DuckDBPyConnection, span: Span, since: datetime, chunk: timedelta
+) -> list[datetime]:
+    """Where a rescoring (or a cluster search) over ``span`` is cut into passes of ``chunk``:
+    every ``chunk`` from its first day, after ``since`` and before the newest count."""
+    first_day, last_count = span
     if first_day is None or last_count is None:
         return []
     return [cut for cut in cut_instants(con, first_day, last_count, chunk) if cut > since]

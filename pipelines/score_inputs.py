@@ -116,7 +116,8 @@ def score_inputs(
         return _frame({}, zone)
     first_rescored = rescored_from(con, scoring)
     last_rescored = rescored_from(con, scoring, scoring.until) if scoring.until else None
-    n_types, t, span = stored.n_types, stored.t, scoring.span * HOUR_S
+    n_types, span = stored.n_types, scoring.span * HOUR_S
+    group, t = _split(stored.cells.keys)
 
     # the windows judged: every start a count's hour can be in, in the rescored range
     first = max(stored.judged_from, int(first_rescored.timestamp()))
@@ -125,9 +126,7 @@ def score_inputs(
     if last_rescored is not None:
         in_range &= starts < int(last_rescored.timestamp())
     times = _Times.of(con, scoring, starts[in_range])
-    window_keys = sorted_distinct(
-        _key(np.repeat(stored.group, scoring.span)[in_range], starts[in_range])
-    )
+    window_keys = sorted_distinct(_key(np.repeat(group, scoring.span)[in_range], starts[in_range]))
     w_group, w_t = _split(window_keys)
     observed = stored.cells.between(w_group, w_t, w_t + span)
     rows = np.flatnonzero(observed >= scoring.min_count)
@@ -231,9 +230,7 @@ class StoredCounts:
     type_names: np.ndarray
     cell_ids: np.ndarray
     parent_of: np.ndarray  # each cell's neighbourhood
-    group: np.ndarray  # each stored count's (cell, type): cell * n_types + type
-    t: np.ndarray
-    cells: _Counts
+    cells: _Counts  # by (cell * n_types + type, time): one key per stored count
     parents: _Counts
     city: _Counts
 
@@ -274,8 +271,6 @@ class StoredCounts:
             type_names=type_names,
             cell_ids=cell_ids,
             parent_of=parent_of,
-            group=group,
-            t=t,
             cells=_Counts.of(group, t, n),
             parents=_Counts.of(parent_of[cell_of] * n_types + type_of, t, n),
             city=_Counts.of(type_of, t, n),
