@@ -226,7 +226,9 @@ class StoredCounts:
     """
 
     key: tuple[str, datetime, datetime | None]  # count_len, since, until
-    judged_from: int | None  # the first window with the burn-in before it (None: no counts)
+    # the first window with the burn-in before it, or one before every window of the passes
+    # (None: no counts)
+    judged_from: int | None
     type_names: np.ndarray
     cell_ids: np.ndarray
     parent_of: np.ndarray  # each cell's neighbourhood
@@ -255,7 +257,7 @@ class StoredCounts:
             "until": scoring.until,
         }
         stored = _relation(con, "score_counts", params).to_arrow_table()
-        ((judged_from,),) = _relation(con, "score_bounds", params).fetchall()
+        judged_from = _judged_from(con, params, scoring.burn_in)
         type_of = stored["type_of"].to_numpy().astype(np.int64)
         n_types = type_names.size
         cell_ids, cell_of = _runs(stored["cell"].to_numpy().astype(np.uint64))
@@ -267,7 +269,7 @@ class StoredCounts:
         )[1].astype(np.int64)
         return cls(
             key=cls.key_of(scoring),
-            judged_from=int(judged_from) if judged_from is not None and t.size else None,
+            judged_from=judged_from if t.size else None,
             type_names=type_names,
             cell_ids=cell_ids,
             parent_of=parent_of,
@@ -275,6 +277,20 @@ class StoredCounts:
             parents=_Counts.of(parent_of[cell_of] * n_types + type_of, t, n),
             city=_Counts.of(type_of, t, n),
         )
+
+
+def _judged_from(
+    con: duckdb.DuckDBPyConnection, params: dict[str, object], burn_in: timedelta
+) -> int | None:
+    """The first window start of the count length that is judged (epoch seconds), or, when
+    counts go back a burn-in before the passes' since, a start before every window they
+    return, which judges them the same without a scan of every count for the first."""
+    early = _relation(con, "score_burned_in", params).fetchall()
+    if early:
+        ((counted,),) = early
+        return int((counted + burn_in).timestamp())
+    ((judged_from,),) = _relation(con, "score_bounds", params).fetchall()
+    return int(judged_from) if judged_from is not None else None
 
 
 @dataclass(frozen=True)

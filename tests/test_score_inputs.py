@@ -109,7 +109,9 @@ def _pass(
 
 @pytest.mark.parametrize(("zone", "seed"), [("America/New_York", 1), ("Asia/Shanghai", 2)])
 @pytest.mark.parametrize("window_len", list(SCORED_WINDOWS))
-@pytest.mark.parametrize("since_day", [0, 21])
+# since day 0: nothing a burn-in before it (the first count is looked up); day 4: the first
+# counts are just a burn-in and a day before it; day 21: long after the burn-in
+@pytest.mark.parametrize("since_day", [0, 4, 21])
 @pytest.mark.parametrize("guard_hours", [0, 24])
 def test_numpy_inputs_equal_the_reference_query(
     zone: str, seed: int, window_len: str, since_day: int, guard_hours: int
