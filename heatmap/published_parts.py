@@ -131,10 +131,11 @@ def write_parts(
     )
     parts_dir = parts_dir.resolve()
     chosen: dict[str, list[Part]] = {}
+    all_columns = _columns(con)
     for table in PARTED:
         folder = parts_dir / table.name
         folder.mkdir(parents=True, exist_ok=True)
-        columns = _columns(con, table.name)
+        columns = all_columns.get(table.name, "")
         held = [p for p in previous if p.table == table.name and _usable(p, columns, folder)]
         lowest, highest, n = con.execute(_sql("part_bounds", table)).fetchone() or (None, None, 0)
         if not n:
@@ -269,14 +270,15 @@ def _write(
     return Part(table.name, lower, upper, str(final), int(row[0]) if row else 0, columns)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    row = con.execute(
-        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) "
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each store table's columns and their types, as one string (a part's columns must match)."""
+    rows = con.execute(
+        "SELECT table_name, "
+        "string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) "
         "FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'store' AND table_name = $table",
-        {"table": table},
-    ).fetchone()
-    return str(row[0]) if row else ""
+        "AND schema_name = 'store' GROUP BY table_name"
+    ).fetchall()
+    return {str(table): str(columns) for table, columns in rows}
 
 
 def _sql(name: str, table: PartedTable) -> str:

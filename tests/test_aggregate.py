@@ -73,10 +73,20 @@ def _tables(home: Home) -> dict[str, list[tuple]]:
     out["placeholder_points"] = con.execute(
         "SELECT lat, lon, n FROM store.placeholder_points ORDER BY ALL"
     ).fetchall()
-    for kept in ("surge_inputs", "busy_points", "point_volumes"):
+    for kept in ("busy_points", "point_volumes"):
         out[kept] = con.execute(f"SELECT * FROM store.{kept} ORDER BY ALL").fetchall()
     con.close()
+    out["surge_inputs"] = _writer_rows(home, "SELECT * FROM store.surge_inputs ORDER BY ALL")
     return out
+
+
+def _writer_rows(home: Home, query: str) -> list[tuple]:
+    """Rows of the writer's own store (what it keeps between runs and does not publish)."""
+    con = duckdb.connect(str(home.store_path), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +228,7 @@ CUT = "2026-11-18 12:00:00"
 def _surges(home: Home) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(home.current_path), read_only=True)
     out = {
-        "inputs": con.execute("SELECT * FROM store.surge_inputs ORDER BY ALL").fetchall(),
+        "inputs": _writer_rows(home, "SELECT * FROM store.surge_inputs ORDER BY ALL"),
         "alerts": con.execute(
             "SELECT * EXCLUDE (n_cells) FROM alerts WHERE kind = 'surge' ORDER BY ALL"
         ).fetchall(),
