@@ -40,6 +40,9 @@ SOURCE_SUFFIXES = (
 PARTIAL_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload")
 SETTLE_SECONDS = 2.0
 MAX_ATTEMPTS = 3
+# In the home's work folder while complaints a tick ingested wait for their run: a run that
+# failed or was killed is done again on the next tick, new files or not.
+RUN_PENDING = "run-pending"
 
 
 @dataclass
@@ -88,7 +91,8 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def tick(home: Home, config: ScheduleConfig, timezone: str) -> dict[str, Any]:
-    """One cycle: ingest ready files, run if anything is new (or nothing was ever run), notify."""
+    """One cycle: ingest ready files, run if anything is new (or nothing was ever run, or the
+    last tick's run did not finish), notify."""
     summary: dict[str, Any] = {
         "ingested": [],
         "failed": [],
@@ -96,6 +100,7 @@ def tick(home: Home, config: ScheduleConfig, timezone: str) -> dict[str, Any]:
         "ran": False,
         "notified": 0,
     }
+    pending = home.work_dir / RUN_PENDING
     try:
         for path in ready_files(config.drop):
             try:
@@ -121,6 +126,8 @@ def tick(home: Home, config: ScheduleConfig, timezone: str) -> dict[str, Any]:
                 else:
                     summary["retry"].append(path.name)
                 continue
+            if result["accepted"]:
+                pending.touch()
             day = datetime.now(UTC).strftime("%Y%m%d")
             _move(path, config.drop / "processed" / day)
             summary["ingested"].append({"file": path.name, **result})
@@ -128,8 +135,9 @@ def tick(home: Home, config: ScheduleConfig, timezone: str) -> dict[str, Any]:
                 "%s: %s", path.name, {k: v for k, v in result.items() if k != "quarantine_reasons"}
             )
         never_ran = not any(home.published_dir.glob("heatmap-*.duckdb"))
-        if any(item["accepted"] for item in summary["ingested"]) or never_ran:
+        if pending.exists() or never_ran:
             run = run_pipeline(home, timezone, home.taxonomy())
+            pending.unlink(missing_ok=True)
             summary["ran"] = True
             summary["alerts_open"] = run["alerts_open"]
             log.info("run %s: %s open alerts", run["run_id"], run["alerts_open"])

@@ -14,6 +14,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -21,6 +22,7 @@ from geo_fixtures.scenario import ScenarioConfig, build_scenario, write_scenario
 from heatmap.home import Home
 from heatmap.store import writer_lock
 from heatmap.webhook import WebhookError, post_json
+from pipelines import schedule
 from pipelines.schedule import ScheduleConfig, parse_interval, ready_files, tick
 from tests.conftest import CONTRACT_ALERT_FIELDS, python_env
 
@@ -129,6 +131,53 @@ def test_a_failing_webhook_is_retried_on_the_next_tick(
     Receiver.status = 200
     retried = tick(home, config, TZ)
     assert retried["notified"] > 0 and len(Receiver.received) == retried["notified"]
+
+
+def test_a_run_that_died_is_done_again_on_the_next_tick(
+    scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch ingested by a tick whose run then died is published by the next tick, though no
+    new file came."""
+    home = Home(tmp_path / "home").ensure()
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    frame = pd.read_csv(scenario / "complaints.csv", dtype=str)
+    half = len(frame) // 2
+    config = ScheduleConfig(drop, scenario / "mapping.toml")
+    _drop(drop, "first.csv", frame.iloc[:half])
+    assert tick(home, config, TZ)["ran"]
+
+    def dies(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed mid-run")
+
+    _drop(drop, "second.csv", frame.iloc[half:])
+    with monkeypatch.context() as patched:
+        patched.setattr(schedule, "run_pipeline", dies)
+        with pytest.raises(RuntimeError, match="killed"):
+            tick(home, config, TZ)
+    assert list((drop / "processed").rglob("second.csv"))  # ingested before the run died
+    assert _published_complaints(home) < len(frame)
+
+    again = tick(home, config, TZ)
+    assert again["ingested"] == [] and again["ran"]
+    assert _published_complaints(home) == _stored_complaints(home) > half
+    assert not tick(home, config, TZ)["ran"]  # and only once
+
+
+def _published_complaints(home: Home) -> int:
+    con = duckdb.connect(str(home.current_path), read_only=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM store.complaints").fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def _stored_complaints(home: Home) -> int:
+    con = duckdb.connect(str(home.store_path), read_only=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM store.complaints").fetchall()[0][0])
+    finally:
+        con.close()
 
 
 def test_a_tick_while_another_job_writes_is_skipped_not_failed(tmp_path: Path) -> None:
