@@ -23,6 +23,7 @@ from heatmap.episodes import WINDOW_LENGTHS, Episode, episode_status, link_episo
 from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
 from pipelines.cuts import cut_instants
+from pipelines.judged_pairs import add_judged_pairs, start_judged_pairs
 from pipelines.score_inputs import ScoringPass, StoredCounts, rescored_from, score_inputs
 from pipelines.settings import RunSettings
 
@@ -47,6 +48,8 @@ ROLLING_MIN_COUNT = 2
 WINDOWS_PER_WEEK = sum(
     timedelta(days=7) // WINDOW_LENGTHS[count_len] for count_len, _ in SCORED_WINDOWS.values()
 )
+# The judged pairs of a day (pipelines.judged_pairs) are counted from the daily counts.
+PAIRS_COUNTED_BY = "1d"
 # Surges are judged on clock hours and days: a citywide count is never sparse.
 SURGE_WINDOWS = ("1h", "1d")
 
@@ -70,7 +73,9 @@ def _rescore(
     # one look at what the counts cover, for the scoring passes and the cluster passes
     span = _rescored_span(con, since or EPOCH)
     cuts = _cuts(con, span, since, SCORING_CHUNK) if since is not None else []
-    _count_judged_pairs(con, settings, taxonomy, EPOCH if rebuild else since)
+    start_judged_pairs(con)
+    if rebuild:  # every window's clusters are found: every day's judged pairs are needed
+        _judge_every_pair(con, settings, taxonomy)
     passes = {
         window_len: ScoringPass(
             window_len=window_len,
@@ -95,6 +100,7 @@ def _rescore(
                 con,
                 settings,
                 [replace(p, since=part_since, until=part_until) for p in passes.values()],
+                judge_pairs=not rebuild,
             )
     cluster_cuts = _cuts(con, span, since or EPOCH, CLUSTER_CHUNK)
     for window_len, first in firsts.items():
@@ -104,9 +110,13 @@ def _rescore(
 
 
 def _score_part(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, passes: list[ScoringPass]
+    con: duckdb.DuckDBPyConnection,
+    settings: RunSettings,
+    passes: list[ScoringPass],
+    judge_pairs: bool,
 ) -> None:
-    """Score the windows of ``passes`` (one part of a rescoring) into store.cell_scores.
+    """Score the windows of ``passes`` (one part of a rescoring) into store.cell_scores, and
+    with ``judge_pairs`` count the judged pairs of their days from their daily counts.
 
     The clock hours and the rolling 3-hour windows are made of the same counts: they are read
     once for both, and only one count length's are held at a time (and none once this returns,
@@ -116,6 +126,8 @@ def _score_part(
     for scoring in passes:
         if scoring.count_len not in loaded:
             loaded = {scoring.count_len: StoredCounts.load(con, scoring)}
+            if judge_pairs and scoring.count_len == PAIRS_COUNTED_BY:
+                add_judged_pairs(con, loaded[PAIRS_COUNTED_BY], settings.history, scoring.since)
         scored = settings.cell_scorer.score(score_inputs(con, scoring, loaded[scoring.count_len]))
         scored["window_len"] = scoring.window_len
         con.register("scored", scored)
@@ -127,17 +139,27 @@ def _score_part(
         del scored
 
 
-def _count_judged_pairs(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy, since: datetime
+def _judge_every_pair(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy
 ) -> None:
-    """Temp table ``judged_pairs`` for every cluster search of this run (judged_pairs.sql)."""
-    params = {
-        "spatial_types": taxonomy.spatial_codes or ["<none>"],
-        "history": settings.history,
-        # the first rescored window (a rolling one starts hours before since) less the history
-        "counted_from": since - settings.history - timedelta(days=3),
-    }
-    execute_file(con, "pipelines", "judged_pairs", params)
+    """The judged pairs of every counted day, from the daily counts read in scoring chunks
+    (a store whose clusters are all found again, though only some windows are rescored)."""
+    whole = _rescored_span(con, EPOCH)
+    cuts = _cuts(con, whole, EPOCH, SCORING_CHUNK)
+    for part_since, part_until in zip([EPOCH, *cuts], [*cuts, None], strict=True):
+        daily = ScoringPass(
+            window_len=PAIRS_COUNTED_BY,
+            count_len=PAIRS_COUNTED_BY,
+            span=1,
+            min_count=1,
+            spatial_types=taxonomy.spatial_codes,
+            history=settings.history,
+            burn_in=settings.burn_in,
+            since=part_since,
+            until=part_until,
+            guard=settings.guard,
+        )
+        add_judged_pairs(con, StoredCounts.load(con, daily), settings.history, part_since)
 
 
 Span = tuple[datetime | None, datetime | None]

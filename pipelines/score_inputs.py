@@ -117,7 +117,7 @@ def score_inputs(
     first_rescored = rescored_from(con, scoring)
     last_rescored = rescored_from(con, scoring, scoring.until) if scoring.until else None
     n_types, span = stored.n_types, scoring.span * HOUR_S
-    group, t = _split(stored.cells.keys)
+    group, t = split_keys(stored.cells.keys)
 
     # the windows judged: every start a count's hour can be in, in the rescored range
     first = max(stored.judged_from, int(first_rescored.timestamp()))
@@ -127,7 +127,7 @@ def score_inputs(
         in_range &= starts < int(last_rescored.timestamp())
     times = _Times.of(con, scoring, starts[in_range])
     window_keys = sorted_distinct(_key(np.repeat(group, scoring.span)[in_range], starts[in_range]))
-    w_group, w_t = _split(window_keys)
+    w_group, w_t = split_keys(window_keys)
     observed = stored.cells.between(w_group, w_t, w_t + span)
     rows = np.flatnonzero(observed >= scoring.min_count)
     rows = rows[np.lexsort((w_group[rows] // n_types, w_group[rows] % n_types, w_t[rows]))]
@@ -172,7 +172,7 @@ def _key(group: np.ndarray, t: np.ndarray) -> np.ndarray:
     return group * KEY_STRIDE + t
 
 
-def _split(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def split_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The (group, time) of each key."""
     return keys // KEY_STRIDE, keys % KEY_STRIDE
 
@@ -343,9 +343,9 @@ def _active_cells(
     it ended; ``active_cells`` is a running sum of those starts and ends over the windows.
     """
     window_keys = sorted_distinct(_key(w_type, w_t))
-    q_type, q_t = _split(window_keys)
+    q_type, q_t = split_keys(window_keys)
     active_keys = _key(q_type, times.active_from[times.index_of(q_t)])
-    group, t = _split(cells.keys)
+    group, t = split_keys(cells.keys)
     type_of = group % n_types
     first = np.searchsorted(window_keys, _key(type_of, t - span), side="right")
     end = np.searchsorted(active_keys, _key(type_of, t), side="right")

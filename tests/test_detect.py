@@ -15,11 +15,12 @@ import h3
 import pandas as pd
 import pytest
 
-from heatmap.sqlfiles import execute_file, query_file
+from heatmap.sqlfiles import query_file
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema
 from pipelines.detect import SCORED_WINDOWS, WINDOWS_PER_WEEK
-from pipelines.score_inputs import ScoringPass, score_inputs
+from pipelines.judged_pairs import add_judged_pairs, start_judged_pairs
+from pipelines.score_inputs import ScoringPass, StoredCounts, score_inputs
 
 CELL = h3.str_to_int(h3.latlng_to_cell(39.90, 116.40, 8))
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -158,12 +159,19 @@ def test_cluster_candidates_count_the_cell_types_judged_before_the_day() -> None
         "1e-8, 20.0, true)",
         {"cell": CELL, "start": day + timedelta(hours=5)},
     )
-    judged = {
-        "spatial_types": ["fibre_loss", "call_drop", "power_outage"],
-        "history": timedelta(days=7),
-        "counted_from": T0,
-    }
-    execute_file(connection, "pipelines", "judged_pairs", judged)
+    history = timedelta(days=7)
+    daily_pass = ScoringPass(
+        window_len="1d",
+        count_len="1d",
+        span=1,
+        min_count=1,
+        spatial_types=["fibre_loss", "call_drop", "power_outage"],
+        history=history,
+        burn_in=timedelta(days=1),
+        since=T0,
+    )
+    start_judged_pairs(connection)
+    add_judged_pairs(connection, StoredCounts.load(connection, daily_pass), history, T0)
     params = {
         "window_len": "1h",
         "rescored_from": T0,
