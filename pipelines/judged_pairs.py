@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from heatmap.arrays import sorted_distinct
@@ -69,31 +70,31 @@ def add_judged_pairs(
 def _levels(
     con: duckdb.DuckDBPyConnection, daily: StoredCounts, history: timedelta
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each day the number of judged pairs changes (epoch seconds, sorted) and the number."""
+    """Each day the number of judged pairs may change (epoch seconds, sorted) and the number."""
     pair, day = split_keys(daily.cells.keys)
     if day.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    days = sorted_distinct(day)
+    days = np.sort(pd.unique(day))  # a few dozen days: hashed, not a sort of every count
     con.register("count_days", pa.table({"t": days}))
     try:
         text = read_sql("pipelines", "judged_pair_days")
         steps = con.execute(text, bind_for(text, {"history": history})).fetchnumpy()
     finally:
         con.unregister("count_days")
+    day_after = np.asarray(steps["day_after"], dtype=np.int64)
+    aged_out = np.asarray(steps["aged_out"], dtype=np.int64)
+    on = sorted_distinct(np.concatenate((day_after, aged_out)))
+    # every change falls on one of these few days: counts are tallied by their places in it
     at = np.searchsorted(days, day)
-    judged_from = np.asarray(steps["day_after"], dtype=np.int64)[at]
-    judged_until = np.asarray(steps["aged_out"], dtype=np.int64)[at]
+    judged_from = np.searchsorted(on, day_after)[at]
+    judged_until = np.searchsorted(on, aged_out)[at]
     # the counts are in pair then day order: a count's next one is the next row of its pair
     taken_over = np.flatnonzero(pair[1:] == pair[:-1])
     judged_until[taken_over] = np.minimum(judged_until[taken_over], judged_from[taken_over + 1])
-    changes = np.concatenate((judged_from, judged_until))
-    on = sorted_distinct(changes)
-    delta = np.bincount(
-        np.searchsorted(on, changes),
-        weights=np.concatenate((np.ones(day.size), -np.ones(day.size))),
-        minlength=on.size,
+    delta = np.bincount(judged_from, minlength=on.size) - np.bincount(
+        judged_until, minlength=on.size
     )
-    return on, np.cumsum(delta).round().astype(np.int64)
+    return on, np.cumsum(delta)
 
 
 def _query_one(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> int:
