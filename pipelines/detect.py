@@ -8,6 +8,7 @@ rescores, and ``store.alerts`` and ``store.alert_windows``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -339,6 +340,19 @@ class CellPlaces:
     def of(self, cells: np.ndarray) -> pd.DataFrame:
         """cell, lat, lon and district of each of ``cells``, in their order."""
         cells = np.asarray(cells, dtype=np.uint64)
+        lat, lon, district = self._located(cells)
+        return pd.DataFrame({"cell": cells, "lat": lat, "lon": lon, "district": district})
+
+    def centre_and_district(self, cells: np.ndarray) -> tuple[float, float, str | None]:
+        """The mean centre of ``cells`` and the district most of them are in (of a tie, the
+        first by name; None when none is in a district)."""
+        lat, lon, district = self._located(np.asarray(cells, dtype=np.uint64))
+        named = Counter(d for d in district if d is not None)
+        most = max(named.values(), default=0)
+        chosen = min((d for d, n in named.items() if n == most), default=None)
+        return float(lat.mean()), float(lon.mean()), chosen
+
+    def _located(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         at = np.searchsorted(self._cells, cells)
         known = at < self._cells.size
         known[known] = self._cells[at[known]] == cells[known]
@@ -352,7 +366,7 @@ class CellPlaces:
             located = locate_cells(cells[~known])
             lat[~known], lon[~known] = located["lat"], located["lon"]
             district[~known] = located["district"]
-        return pd.DataFrame({"cell": cells, "lat": lat, "lon": lon, "district": district})
+        return lat, lon, district
 
 
 def _alert_row(
@@ -362,7 +376,8 @@ def _alert_row(
     window = WINDOW_LENGTHS[rows[0]["window_len"]]
     start = min(r["window_start"] for r in rows)
     end = max(r["window_start"] for r in rows) + window
-    issue = taxonomy[episode.issue_type]
+    issue_type = episode.issue_type
+    issue = taxonomy[issue_type]
     cells = np.array(sorted(episode.cells), dtype=np.uint64)
     if episode.kind == "hotspot":
         label, label_zh, prefix = issue.label_en, issue.label_zh, "H"
@@ -378,14 +393,11 @@ def _alert_row(
         label, label_zh, prefix, anchor = issue.label_en, issue.label_zh, "S", ""
     district, center_lat, center_lon = None, None, None
     if cells.size:
-        located = places.of(cells)
-        center_lat, center_lon = float(located["lat"].mean()), float(located["lon"].mean())
-        named = located["district"].dropna()
-        district = str(named.mode().iloc[0]) if not named.empty else None
+        center_lat, center_lon, district = places.centre_and_district(cells)
     return {
-        "cluster_id": f"{prefix}-{episode.issue_type}-{start:%Y%m%dT%H%M}{anchor}",
+        "cluster_id": f"{prefix}-{issue_type}-{start:%Y%m%dT%H%M}{anchor}",
         "kind": episode.kind,
-        "issue_type": episode.issue_type,
+        "issue_type": issue_type,
         "label": label,
         "label_zh": label_zh,
         "window_start": start,
