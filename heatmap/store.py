@@ -46,10 +46,11 @@ SNAPSHOTS_KEPT = 3
 # dashboard page opened on it keeps working that long (a snapshot is small: its big tables are
 # shared parts, and only the parts a run rewrote are kept twice).
 SNAPSHOT_GRACE = timedelta(hours=1)
-# Writer-side bookkeeping left out of snapshots: what publishing must rewrite, and the surge
+# Writer-side bookkeeping left out of snapshots: what publishing must rewrite, the surge
 # scorer's kept inputs (every window's citywide counts, 100 k rows for a year: copying them
-# into each snapshot was a fifth of a small run's publication, for no reader).
-WRITER_ONLY = frozenset({"changes", "surge_inputs"})
+# into each snapshot was a fifth of a small run's publication, for no reader) and the
+# coordinate tallies (millions of rows).
+WRITER_ONLY = frozenset({"changes", "surge_inputs", "point_tallies"})
 SNAPSHOT_PREFIX = "heatmap-"
 # What a job lets DuckDB hold in memory before it spills to the home's work folder: a year of
 # complaints is sorted and joined within it, and the job's own arrays come on top. A first run

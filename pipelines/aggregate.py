@@ -61,9 +61,10 @@ def refresh_placeholders(
 ) -> None:
     """Recompute the placeholder piles; temp table ``changed_points`` holds what changed.
 
-    What they are judged on (``store.busy_points``, ``store.point_volumes``) is brought up to
-    date with the complaints of the batches after ``after_batch`` only, unless it was counted
-    with another floor or time zone (or never, in an older store): then with all of them.
+    What they are judged on (``store.busy_points``, ``store.point_volumes``,
+    ``store.point_tallies``) is brought up to date with the complaints of the batches after
+    ``after_batch`` only, unless it was counted with another floor or time zone (or never, in
+    an older store, or there were no tallies yet): then with all of them.
     """
     floors = {
         "min_complaints": settings.placeholder_min_complaints,
@@ -73,7 +74,7 @@ def refresh_placeholders(
     execute_file(con, "pipelines", "placeholder_snapshot", {})
     ((current,),) = con.execute(
         "SELECT EXISTS (FROM store.placeholder_state WHERE min_complaints = $min_complaints "
-        "AND timezone = current_setting('TimeZone'))",
+        "AND timezone = current_setting('TimeZone')) AND EXISTS (FROM store.point_tallies)",
         {"min_complaints": settings.placeholder_min_complaints},
     ).fetchall()
     execute_file(
@@ -152,6 +153,7 @@ def aggregate(
     )
     for temp in (
         "previous_points",
+        "added_points",
         "touched_points",
         "volumes",
         "changed_points",

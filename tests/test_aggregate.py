@@ -77,6 +77,9 @@ def _tables(home: Home) -> dict[str, list[tuple]]:
         out[kept] = con.execute(f"SELECT * FROM store.{kept} ORDER BY ALL").fetchall()
     con.close()
     out["surge_inputs"] = _writer_rows(home, "SELECT * FROM store.surge_inputs ORDER BY ALL")
+    out["point_tallies"] = _writer_rows(
+        home, "SELECT bucket, sum(n) FROM store.point_tallies GROUP BY bucket ORDER BY ALL"
+    )
     return out
 
 
@@ -192,14 +195,19 @@ def test_complaints_from_an_instant_are_the_view_filtered_at_it(at_once: Home) -
 
 @pytest.mark.parametrize(
     "tables",
-    [("clusters",), ("surge_inputs",), ("busy_points", "point_volumes", "placeholder_state")],
-    ids=["clusters", "surge inputs", "placeholder inputs"],
+    [
+        ("clusters",),
+        ("surge_inputs",),
+        ("busy_points", "point_volumes", "placeholder_state"),
+        ("point_tallies",),
+    ],
+    ids=["clusters", "surge inputs", "placeholder inputs", "coordinate tallies"],
 )
 def test_a_store_without_a_kept_step_computes_it_all_again(
     scenario: Path, at_once: Home, tmp_path: Path, tables: tuple[str, ...]
 ) -> None:
-    """A store written before clusters (or surge or placeholder inputs) were kept gets them all
-    on its next run, without a new batch."""
+    """A store written before clusters (or surge or placeholder inputs, or coordinate tallies)
+    were kept gets them all on its next run, without a new batch."""
     home = Home(tmp_path / "home")
     shutil.copytree(at_once.root, home.root, symlinks=True)
     before = _tables(home)
