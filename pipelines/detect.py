@@ -25,7 +25,14 @@ from heatmap.sqlfiles import execute_file, query_file, read_sql
 from heatmap.taxonomy import Taxonomy
 from pipelines.cuts import cut_instants
 from pipelines.judged_pairs import add_judged_pairs, start_judged_pairs
-from pipelines.score_inputs import ScoringPass, StoredCounts, rescored_from, score_inputs
+from pipelines.score_inputs import (
+    DAILY,
+    HOURLY,
+    ScoringPass,
+    StoredCounts,
+    rescored_from,
+    score_inputs,
+)
 from pipelines.settings import RunSettings
 
 # Each scored window length: the stored counts it is made of, and how many of them. A rolling
@@ -126,7 +133,13 @@ def _score_part(
     loaded: dict[str, StoredCounts] = {}
     for scoring in passes:
         if scoring.count_len not in loaded:
-            loaded = {scoring.count_len: StoredCounts.load(con, scoring)}
+            hourly = loaded.get(HOURLY)
+            # a day's count is the sum of its hours': the daily counts are not read again
+            loaded = {
+                scoring.count_len: hourly.daily(con, scoring)
+                if hourly is not None and scoring.count_len == DAILY
+                else StoredCounts.load(con, scoring)
+            }
             if judge_pairs and scoring.count_len == PAIRS_COUNTED_BY:
                 add_judged_pairs(con, loaded[PAIRS_COUNTED_BY], settings.history, scoring.since)
         scored = settings.cell_scorer.score(score_inputs(con, scoring, loaded[scoring.count_len]))

@@ -28,7 +28,7 @@ up (by hashing); in an incremental run only the windows that can have changed ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import duckdb
@@ -41,6 +41,7 @@ from heatmap.arrays import sorted_distinct
 from heatmap.sqlfiles import bind_for, read_sql
 
 HOUR_S = 3600
+HOURLY, DAILY = "1h", "1d"
 NEIGHBOURHOOD_RESOLUTION = 6
 COLUMNS = {
     "cell": "uint64",
@@ -187,9 +188,13 @@ class _Counts:
     @classmethod
     def of(cls, group: np.ndarray, t: np.ndarray, n: np.ndarray) -> _Counts:
         """The counts summed by (group, t): taken as they are when already in key order (the
-        cells' own, as DuckDB returns them), else rolled up by hashing and only the sums sorted."""
+        cells' own, as DuckDB returns them), summed run by run when in order with repeats (the
+        cells' hours by day), else rolled up by hashing and only the sums sorted."""
         keys = _key(group, t)
-        if not np.all(keys[1:] > keys[:-1]):
+        if keys.size and np.all(keys[1:] >= keys[:-1]) and not np.all(keys[1:] > keys[:-1]):
+            keys, runs = _runs(keys)
+            n = np.bincount(runs, weights=n, minlength=keys.size).astype(np.int64)
+        elif not np.all(keys[1:] > keys[:-1]):
             codes, found = pd.factorize(keys)
             order = np.argsort(found)
             summed = np.bincount(codes, weights=n, minlength=found.size)
@@ -235,6 +240,7 @@ class StoredCounts:
     cells: _Counts  # by (cell * n_types + type, time): one key per stored count
     parents: _Counts
     city: _Counts
+    days: np.ndarray  # the local day (epoch seconds) of each of the cells' keys
 
     @property
     def n_types(self) -> int:
@@ -276,6 +282,34 @@ class StoredCounts:
             cells=_Counts.of(group, t, n),
             parents=_Counts.of(parent_of[cell_of] * n_types + type_of, t, n),
             city=_Counts.of(type_of, t, n),
+            days=stored["day"].to_numpy().astype(np.int64),
+        )
+
+    def daily(self, con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> StoredCounts:
+        """The daily counts of ``scoring`` (daily, with these hourly counts' since and until),
+        summed from these by local day, as :meth:`load` would read them: a day's count is the
+        sum of its hours' (both are counted from the same complaints), and the hourly counts
+        of a pass start at a local midnight (sql/score_counts.sql)."""
+        if self.key != (HOURLY, scoring.since, scoring.until) or scoring.count_len != DAILY:
+            raise ValueError(f"daily counts of {scoring} are not sums of {self.key}")
+        params: dict[str, object] = {
+            "count_len": DAILY,
+            "since": scoring.since,
+            "burn_in": scoring.burn_in,
+        }
+        group, _ = split_keys(self.cells.keys)
+        n = np.diff(self.cells.prefix)
+        cell_of, type_of = group // self.n_types, group % self.n_types
+        parent_group = self.parent_of[cell_of] * self.n_types + type_of
+        cells = _Counts.of(group, self.days, n)
+        return replace(
+            self,
+            key=self.key_of(scoring),
+            judged_from=_judged_from(con, params, scoring.burn_in) if group.size else None,
+            cells=cells,
+            parents=_Counts.of(parent_group, self.days, n),
+            city=_Counts.of(type_of, self.days, n),
+            days=split_keys(cells.keys)[1],
         )
 
 

@@ -22,7 +22,7 @@ from heatmap.sqlfiles import bind_for
 from heatmap.sqlfunctions import prepare_connection
 from heatmap.store import create_schema
 from pipelines.detect import SCORED_WINDOWS
-from pipelines.score_inputs import ScoringPass, score_inputs
+from pipelines.score_inputs import ScoringPass, StoredCounts, score_inputs
 
 REFERENCE = Path(__file__).with_name("reference_sql") / "score_inputs.sql"
 TYPES = ["fibre_loss", "outage", "weak_signal", "billing"]
@@ -150,3 +150,31 @@ def test_consecutive_passes_return_every_window_once(window_len: str) -> None:
     whole = _reference(con, passes[0])
     assert len(whole) > 100
     pd.testing.assert_frame_equal(parts, whole)
+
+
+@pytest.mark.parametrize(("zone", "seed"), [("America/New_York", 4), ("Asia/Shanghai", 5)])
+@pytest.mark.parametrize(("since_day", "until_day"), [(0, None), (4, None), (9, 16.3)])
+@pytest.mark.parametrize("guard_hours", [0, 24])
+def test_daily_counts_summed_from_the_hours_score_as_the_stored_days(
+    zone: str, seed: int, since_day: int, until_day: float | None, guard_hours: int
+) -> None:
+    """A pass's daily counts summed from its hourly ones (StoredCounts.daily) give the score
+    inputs of the daily counts read from the store, across a DST change and with a pass that
+    ends mid-day; their days are those the store has."""
+    con = _store(zone, seed)
+    start = pd.Timestamp("2015-02-20", tz=zone)
+    since = start + pd.Timedelta(days=since_day, hours=5)
+    until = start + pd.Timedelta(days=until_day) if until_day is not None else None
+    guard = timedelta(hours=guard_hours)
+    hourly = StoredCounts.load(con, _pass("1h", since, until, guard=guard))
+    daily_pass = _pass("1d", since, until, guard=guard)
+    summed, read = hourly.daily(con, daily_pass), StoredCounts.load(con, daily_pass)
+    got = score_inputs(con, daily_pass, summed)
+    assert len(got) > 50
+    pd.testing.assert_frame_equal(got, score_inputs(con, daily_pass, read))
+    assert summed.judged_from == read.judged_from
+    if until is None:  # a pass that ends mid-day holds only part of its last day's hours
+        pd.testing.assert_frame_equal(got, _reference(con, daily_pass))
+        assert np.array_equal(summed.cells.keys, read.cells.keys)
+        assert np.array_equal(summed.cells.prefix, read.cells.prefix)
+        assert np.array_equal(summed.days, read.days)

@@ -11,14 +11,17 @@
 -- $history (and two days' margin, for the rolling windows that start before $since and for a
 -- DST day) before the first window returned are read: an incremental run does not rescan a
 -- year. Every pass of the same counts, since and until reads the same rows (the clock hours'
--- and the rolling 3-hour windows' are read once).
+-- and the rolling 3-hour windows' are read once). They start at a local midnight, and day is
+-- each count's local day: the daily counts of a pass are the sums of its hourly ones by day
+-- (pipelines.score_inputs.StoredCounts.daily), not read again.
 SELECT
     cell,
     CAST(epoch(window_start) AS BIGINT) AS t,
+    CAST(epoch(date_trunc('day', window_start)) AS BIGINT) AS day,
     CAST(list_position($spatial_types, issue_type) - 1 AS SMALLINT) AS type_of,
     n
 FROM store.cell_counts
 WHERE resolution = 8 AND window_len = $count_len AND list_contains($spatial_types, issue_type)
-  AND window_start >= date_trunc('day', $since) - $history - INTERVAL 2 DAYS
+  AND window_start >= date_trunc('day', date_trunc('day', $since) - $history - INTERVAL 2 DAYS)
   AND ($until IS NULL OR window_start < CAST($until AS TIMESTAMPTZ) + INTERVAL 1 DAY)
 ORDER BY cell, type_of, t;
