@@ -57,7 +57,7 @@ WINDOWS_PER_WEEK = sum(
     timedelta(days=7) // WINDOW_LENGTHS[count_len] for count_len, _ in SCORED_WINDOWS.values()
 )
 # The judged pairs of a day (pipelines.judged_pairs) are counted from the daily counts.
-PAIRS_COUNTED_BY = "1d"
+PAIRS_COUNTED_BY = DAILY
 # Surges are judged on clock hours and days: a citywide count is never sparse.
 SURGE_WINDOWS = ("1h", "1d")
 
