@@ -12,8 +12,8 @@ start-up, CPU seconds, the step's own peak RSS):
 3. the incremental batch: 10,000 complaints of the day after the year, ingested and run on
    top of it (``heatmap ingest`` and ``heatmap run``, each paying its start-up, as from cron);
 4. the same in a running scheduler (:mod:`benchmarks.warm_tick`): a tick on the next day's
-   batch warms a process, and a tick on the day after is timed; ``heatmap schedule`` pays its
-   imports and indexes once, not per batch.
+   batch warms a process, and ticks on each of the three days after are timed (the figure is
+   their median); ``heatmap schedule`` pays its imports and indexes once, not per batch.
 
 Run ``python -m benchmarks.scale_speed`` (about 15 minutes on 2 cores at 10 M rows; ``--rows``
 for a smaller year), or ``python -m benchmarks --only scale``; or call :func:`run`.
@@ -34,7 +34,13 @@ DEFAULT_ROWS = 10_000_000
 DAYS = 365
 YEAR_START = "2025-11-21 00:00:00"
 BATCH_START = "2026-11-21 00:00:00"  # the day after the year
-TICK_STARTS = ("2026-11-22 00:00:00", "2026-11-23 00:00:00")  # the scheduler's two batches
+# the scheduler's batches: one to warm its process, then three timed ticks (their median)
+TICK_STARTS = (
+    "2026-11-22 00:00:00",
+    "2026-11-23 00:00:00",
+    "2026-11-24 00:00:00",
+    "2026-11-25 00:00:00",
+)
 BATCH_ROWS = 10_000
 TARGETS = {"end_to_end_s": 15.0, "peak_rss_mib": 4096, "baseline_ratio": 3.0, "incremental_s": 2.0}
 
@@ -88,12 +94,11 @@ def run(work_dir: Path, rows: int = DEFAULT_ROWS, log: measure.Log = print) -> d
         + [str(path) for path in ticks],
         logs,
     ).json_output()
-    for name, step in ticked.items():
+    for step in [ticked["warming"], *ticked["timed"]]:
         if step["rows_read"] != BATCH_ROWS or step["failed"] or not step["ran"]:
-            raise measure.BenchmarkError(
-                f"the scheduler's {name} tick did not run its batch: {step}"
-            )
-    log(f"a running scheduler's tick: {ticked['tick']['wall_s']:.2f} s")
+            raise measure.BenchmarkError(f"a scheduler's tick did not run its batch: {step}")
+    each = ", ".join(f"{t:.2f}" for t in ticked["tick"]["wall_s_each"])
+    log(f"a running scheduler's tick: {ticked['tick']['wall_s']:.2f} s (median of {each})")
 
     end_to_end = ingest.wall_s + full_run.wall_s
     return {

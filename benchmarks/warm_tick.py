@@ -4,10 +4,11 @@
 landed in the drop folder, run, publish), so the interpreter's start, the imports, the
 geocoder's gazetteer index and the district polygons are paid once, not per batch; a
 ``heatmap ingest`` and ``heatmap run`` pair from cron pays them every time. This driver warms
-the process with a first tick on one batch and then times a second tick on the next. Run it as
-``python -m benchmarks.warm_tick HOME MAPPING FIRST.csv SECOND.csv`` (the home's time zone in
-``HEATMAP_TIMEZONE``, else Asia/Shanghai); it prints the timed tick's wall and CPU seconds and
-its summary as JSON.
+the process with a first tick on one batch and then times a tick on each of the next ones: the
+figure is their median, since one tick of a few seconds on a shared machine varies by a few
+tenths either way. Run it as ``python -m benchmarks.warm_tick HOME MAPPING FIRST.csv NEXT.csv
+[NEXT.csv ...]`` (the home's time zone in ``HEATMAP_TIMEZONE``, else Asia/Shanghai); it prints
+each tick's wall and CPU seconds and summary, and the timed ticks' median, as JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,15 +35,16 @@ def _drop(batch: Path, drop: Path) -> None:
     os.utime(target, (settled, settled))
 
 
-def timed_ticks(home: Path, mapping: Path, first: Path, second: Path) -> dict[str, Any]:
-    """Tick on ``first`` to warm the process, then on ``second``, timed."""
+def timed_ticks(home: Path, mapping: Path, first: Path, *timed: Path) -> dict[str, Any]:
+    """Tick on ``first`` to warm the process, then on each of ``timed``, timed: ``tick`` is
+    their median (wall and CPU seconds, each the median of its own)."""
     zone = os.environ.get("HEATMAP_TIMEZONE", "Asia/Shanghai")
     drop = home.parent / f"{home.name}-drop"
     shutil.rmtree(drop, ignore_errors=True)
     drop.mkdir(parents=True)
     config = ScheduleConfig(drop=drop, mapping=mapping)
     ticks = []
-    for batch in (first, second):
+    for batch in (first, *timed):
         _drop(batch, drop)
         wall, cpu = time.perf_counter(), time.process_time()
         summary = tick(Home(home), config, zone)
@@ -55,17 +58,27 @@ def timed_ticks(home: Path, mapping: Path, first: Path, second: Path) -> dict[st
             }
         )
     shutil.rmtree(drop, ignore_errors=True)
-    return {"warming": ticks[0], "tick": ticks[1]}
+    measured = ticks[1:]
+    median = {
+        "wall_s": round(statistics.median(t["wall_s"] for t in measured), 3),
+        "cpu_s": round(statistics.median(t["cpu_s"] for t in measured), 3),
+        "ran": all(t["ran"] for t in measured),
+        "rows_read": min(t["rows_read"] for t in measured),
+        "failed": [name for t in measured for name in t["failed"]],
+        "timed": len(measured),
+        "wall_s_each": [t["wall_s"] for t in measured],
+    }
+    return {"warming": ticks[0], "timed": measured, "tick": median}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.warm_tick", description=__doc__)
     parser.add_argument("home", type=Path)
     parser.add_argument("mapping", type=Path)
-    parser.add_argument("first", type=Path)
-    parser.add_argument("second", type=Path)
+    parser.add_argument("first", type=Path, help="the batch that warms the process")
+    parser.add_argument("timed", type=Path, nargs="+", help="the batches whose ticks are timed")
     args = parser.parse_args(argv)
-    print(json.dumps(timed_ticks(args.home, args.mapping, args.first, args.second)))
+    print(json.dumps(timed_ticks(args.home, args.mapping, args.first, *args.timed)))
     return 0
 
 

@@ -27,8 +27,11 @@ def test_a_small_year_is_ingested_run_and_measured_beside_the_baseline(tmp_path:
     )
     inc = result["incremental"]
     assert inc["batch_rows"] == scale_speed.BATCH_ROWS
-    tick = inc["warm_tick"]  # the driver checked that the tick ingested and ran its batch
+    tick = inc["warm_tick"]  # the driver checked that each tick ingested and ran its batch
     assert tick["ran"] and tick["rows_read"] == scale_speed.BATCH_ROWS and tick["wall_s"] > 0
+    each = tick["wall_s_each"]
+    assert tick["timed"] == len(each) == len(scale_speed.TICK_STARTS) - 1 == 3
+    assert tick["wall_s"] == sorted(each)[1]  # the median of the timed ticks
     section = "\n".join(render_scale(result))
     assert f"{rows:,}-row export over 365 days" in section
     assert f"**{tick['wall_s']:.2f}**" in section
