@@ -5,10 +5,11 @@ landed in the drop folder, run, publish), so the interpreter's start, the import
 geocoder's gazetteer index and the district polygons are paid once, not per batch; a
 ``heatmap ingest`` and ``heatmap run`` pair from cron pays them every time. This driver warms
 the process with a first tick on one batch and then times a tick on each of the next ones: the
-figure is their median, since one tick of a few seconds on a shared machine varies by a few
-tenths either way. Run it as ``python -m benchmarks.warm_tick HOME MAPPING FIRST.csv NEXT.csv
-[NEXT.csv ...]`` (the home's time zone in ``HEATMAP_TIMEZONE``, else Asia/Shanghai); it prints
-each tick's wall and CPU seconds and summary, and the timed ticks' median, as JSON.
+figure is their median, since one tick of a few seconds on a shared machine varies from run
+to run by as much as a second. Run it as ``python -m benchmarks.warm_tick HOME MAPPING
+FIRST.csv NEXT.csv [NEXT.csv ...]`` (the home's time zone in ``HEATMAP_TIMEZONE``, else
+Asia/Shanghai); it prints each tick's wall and CPU seconds and summary, and the timed ticks'
+median, as JSON.
 """
 
 from __future__ import annotations

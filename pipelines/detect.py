@@ -38,7 +38,7 @@ from pipelines.settings import RunSettings
 # Each scored window length: the stored counts it is made of, and how many of them. A rolling
 # 3-hour window (one starts every hour) pools the first hours of an event that no single hour
 # shows clearly.
-SCORED_WINDOWS = {"1h": ("1h", 1), "3h": ("1h", 3), "1d": ("1d", 1)}
+SCORED_WINDOWS = {"1h": (HOURLY, 1), "3h": (HOURLY, 3), "1d": (DAILY, 1)}
 # A long rescoring (a full run on a year) is done in passes of this many days of windows, each
 # with its history: memory stays that of a quarter, for about 30% more work than one pass.
 SCORING_CHUNK = timedelta(days=90)
@@ -81,9 +81,6 @@ def _rescore(
     # one look at what the counts cover, for the scoring passes and the cluster passes
     span = _rescored_span(con, since or EPOCH)
     cuts = _cuts(con, span, since, SCORING_CHUNK) if since is not None else []
-    start_judged_pairs(con)
-    if rebuild:  # every window's clusters are found: every day's judged pairs are needed
-        _judge_every_pair(con, settings, taxonomy)
     passes = {
         window_len: ScoringPass(
             window_len=window_len,
@@ -99,6 +96,9 @@ def _rescore(
         for window_len, (count_len, span) in SCORED_WINDOWS.items()
     }
     firsts = {window_len: rescored_from(con, scoring) for window_len, scoring in passes.items()}
+    start_judged_pairs(con)
+    if rebuild:  # every window's clusters are found: every day's judged pairs are needed
+        _judge_every_pair(con, settings, passes[PAIRS_COUNTED_BY])
     if since is not None:
         for window_len, first in firsts.items():
             params = {"window_len": window_len, "rescored_from": first}
@@ -154,26 +154,16 @@ def _score_part(
 
 
 def _judge_every_pair(
-    con: duckdb.DuckDBPyConnection, settings: RunSettings, taxonomy: Taxonomy
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, daily: ScoringPass
 ) -> None:
-    """The judged pairs of every counted day, from the daily counts read in scoring chunks
-    (a store whose clusters are all found again, though only some windows are rescored)."""
+    """The judged pairs of every counted day, from the daily counts of ``daily``'s length read
+    in scoring chunks (a store whose clusters are all found again, though only some windows
+    are rescored)."""
     whole = _rescored_span(con, EPOCH)
     cuts = _cuts(con, whole, EPOCH, SCORING_CHUNK)
     for part_since, part_until in zip([EPOCH, *cuts], [*cuts, None], strict=True):
-        daily = ScoringPass(
-            window_len=PAIRS_COUNTED_BY,
-            count_len=PAIRS_COUNTED_BY,
-            span=1,
-            min_count=1,
-            spatial_types=taxonomy.spatial_codes,
-            history=settings.history,
-            burn_in=settings.burn_in,
-            since=part_since,
-            until=part_until,
-            guard=settings.guard,
-        )
-        add_judged_pairs(con, StoredCounts.load(con, daily), settings.history, part_since)
+        part = replace(daily, since=part_since, until=part_until)
+        add_judged_pairs(con, StoredCounts.load(con, part), settings.history, part_since)
 
 
 Span = tuple[datetime | None, datetime | None]

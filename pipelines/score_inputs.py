@@ -191,14 +191,15 @@ class _Counts:
         cells' own, as DuckDB returns them), summed run by run when in order with repeats (the
         cells' hours by day), else rolled up by hashing and only the sums sorted."""
         keys = _key(group, t)
-        if keys.size and np.all(keys[1:] >= keys[:-1]) and not np.all(keys[1:] > keys[:-1]):
-            keys, runs = _runs(keys)
-            n = np.bincount(runs, weights=n, minlength=keys.size).astype(np.int64)
-        elif not np.all(keys[1:] > keys[:-1]):
+        steps = np.diff(keys)
+        if (steps < 0).any():
             codes, found = pd.factorize(keys)
             order = np.argsort(found)
             summed = np.bincount(codes, weights=n, minlength=found.size)
             keys, n = found[order], summed[order].astype(np.int64)
+        elif (steps == 0).any():
+            keys, runs = _runs(keys)
+            n = np.bincount(runs, weights=n, minlength=keys.size).astype(np.int64)
         return cls(keys, np.concatenate(([0], np.cumsum(n, dtype=np.int64))))
 
     def between(self, group: np.ndarray, since: np.ndarray, until: np.ndarray) -> np.ndarray:
