@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from heatmap.home import Home
@@ -32,6 +33,16 @@ def home(tmp_path: Path) -> Home:
 def write_csv(path: Path, header: str, rows: list[str], encoding: str = "utf-8") -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
     return path
+
+
+def read_rows(database: Path, query: str) -> list[tuple]:
+    """The rows of ``query`` on a DuckDB file opened read-only: a snapshot, or the writer's
+    own store (what it keeps between runs and does not publish)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
 
 
 def python_env() -> dict[str, str]:

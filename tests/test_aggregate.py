@@ -22,6 +22,7 @@ from pipelines import aggregate, detect
 from pipelines.ingest import ingest_paths
 from pipelines.run import run_pipeline
 from pipelines.settings import RunSettings
+from tests.conftest import read_rows
 
 TZ = "Asia/Shanghai"
 TIME_COLUMN = "受理时间"
@@ -76,20 +77,12 @@ def _tables(home: Home) -> dict[str, list[tuple]]:
     for kept in ("busy_points", "point_volumes"):
         out[kept] = con.execute(f"SELECT * FROM store.{kept} ORDER BY ALL").fetchall()
     con.close()
-    out["surge_inputs"] = _writer_rows(home, "SELECT * FROM store.surge_inputs ORDER BY ALL")
-    out["point_tallies"] = _writer_rows(
-        home, "SELECT bucket, sum(n) FROM store.point_tallies GROUP BY bucket ORDER BY ALL"
+    writer = home.store_path  # what the writer keeps between runs and does not publish
+    out["surge_inputs"] = read_rows(writer, "SELECT * FROM store.surge_inputs ORDER BY ALL")
+    out["point_tallies"] = read_rows(
+        writer, "SELECT bucket, sum(n) FROM store.point_tallies GROUP BY bucket ORDER BY ALL"
     )
     return out
-
-
-def _writer_rows(home: Home, query: str) -> list[tuple]:
-    """Rows of the writer's own store (what it keeps between runs and does not publish)."""
-    con = duckdb.connect(str(home.store_path), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +229,7 @@ CUT = "2026-11-18 12:00:00"
 def _surges(home: Home) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(home.current_path), read_only=True)
     out = {
-        "inputs": _writer_rows(home, "SELECT * FROM store.surge_inputs ORDER BY ALL"),
+        "inputs": read_rows(home.store_path, "SELECT * FROM store.surge_inputs ORDER BY ALL"),
         "alerts": con.execute(
             "SELECT * EXCLUDE (n_cells) FROM alerts WHERE kind = 'surge' ORDER BY ALL"
         ).fetchall(),

@@ -14,7 +14,6 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -24,7 +23,7 @@ from heatmap.store import writer_lock
 from heatmap.webhook import WebhookError, post_json
 from pipelines import schedule
 from pipelines.schedule import ScheduleConfig, parse_interval, ready_files, tick
-from tests.conftest import CONTRACT_ALERT_FIELDS, python_env
+from tests.conftest import CONTRACT_ALERT_FIELDS, python_env, read_rows
 
 TZ = "Asia/Shanghai"
 pytestmark = pytest.mark.slow
@@ -156,28 +155,17 @@ def test_a_run_that_died_is_done_again_on_the_next_tick(
         with pytest.raises(RuntimeError, match="killed"):
             tick(home, config, TZ)
     assert list((drop / "processed").rglob("second.csv"))  # ingested before the run died
-    assert _published_complaints(home) < len(frame)
+    assert _complaints(home.current_path) < len(frame)
 
     again = tick(home, config, TZ)
     assert again["ingested"] == [] and again["ran"]
-    assert _published_complaints(home) == _stored_complaints(home) > half
+    assert _complaints(home.current_path) == _complaints(home.store_path) > half
     assert not tick(home, config, TZ)["ran"]  # and only once
 
 
-def _published_complaints(home: Home) -> int:
-    con = duckdb.connect(str(home.current_path), read_only=True)
-    try:
-        return int(con.execute("SELECT count(*) FROM store.complaints").fetchall()[0][0])
-    finally:
-        con.close()
-
-
-def _stored_complaints(home: Home) -> int:
-    con = duckdb.connect(str(home.store_path), read_only=True)
-    try:
-        return int(con.execute("SELECT count(*) FROM store.complaints").fetchall()[0][0])
-    finally:
-        con.close()
+def _complaints(database: Path) -> int:
+    ((count,),) = read_rows(database, "SELECT count(*) FROM store.complaints")
+    return int(count)
 
 
 def test_a_tick_while_another_job_writes_is_skipped_not_failed(tmp_path: Path) -> None:
