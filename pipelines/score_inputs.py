@@ -283,7 +283,7 @@ class StoredCounts:
             cells=_Counts.of(group, t, n),
             parents=_Counts.of(parent_of[cell_of] * n_types + type_of, t, n),
             city=_Counts.of(type_of, t, n),
-            days=stored["day"].to_numpy().astype(np.int64),
+            days=_local_days(con, t),
         )
 
     def daily(self, con: duckdb.DuckDBPyConnection, scoring: ScoringPass) -> StoredCounts:
@@ -312,6 +312,18 @@ class StoredCounts:
             city=_Counts.of(type_of, self.days, n),
             days=split_keys(cells.keys)[1],
         )
+
+
+def _local_days(con: duckdb.DuckDBPyConnection, t: np.ndarray) -> np.ndarray:
+    """The local day (epoch seconds of its midnight, in the session's zone) of each ``t``,
+    worked out once per distinct hour (``sql/count_hour_days.sql``)."""
+    hours = np.sort(pd.unique(t))  # hashed: a few hundred hours, not a sort of every count
+    con.register("count_hours", pa.table({"t": hours}))
+    try:
+        day = _relation(con, "count_hour_days", {}).fetchnumpy()["day"]
+    finally:
+        con.unregister("count_hours")
+    return np.asarray(day, dtype=np.int64)[np.searchsorted(hours, t)]
 
 
 def _judged_from(

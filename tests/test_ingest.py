@@ -26,7 +26,7 @@ from heatmap.ingest import ingest_file
 from heatmap.mapping import Mapping, load_mapping
 from heatmap.store import open_writer
 from heatmap.taxonomy import default_taxonomy
-from tests.conftest import write_csv
+from tests.conftest import read_rows, write_csv
 
 HEADER = "complaint_id,reported_at,issue_type,lat,lon,customer,severity"
 GOOD = [
@@ -646,3 +646,31 @@ def test_source_row_is_the_row_of_the_file_in_a_large_parallel_read(
         con.close()
     assert wrong == (0,)
     assert [row[0] for row in lines] == list(range(1000, rows + 1, 1000))
+
+
+def test_a_batch_is_stored_in_time_order_however_the_file_is_ordered(
+    home: Home, tmp_path: Path
+) -> None:
+    """A time range then reads only the row groups of its own stretch of time (zone maps)."""
+    rng = np.random.default_rng(7)
+    minutes = rng.permutation(3000)
+    lines = [
+        f"T{i},2026-11-{1 + m // 1440:02d} {m % 1440 // 60:02d}:{m % 60:02d}:00,fibre_loss,"
+        f"39.9,116.4,,"
+        for i, m in enumerate(minutes)
+    ]
+    lines.insert(1500, "bad,2026-11-01 10:00:00,fibre_loss,abc,116.4,,")
+    for name in ("first.csv", "second.csv"):
+        path = write_csv(tmp_path / name, HEADER, lines)
+        _ingest(home, path)
+        lines = [line.replace("T", "U", 1) for line in lines]
+    rows = read_rows(
+        home.store_path,
+        "SELECT batch_id, reported_at, source_row FROM store.complaints ORDER BY rowid",
+    )
+    assert len(rows) == 6000
+    for batch in {row[0] for row in rows}:
+        stored = [(at, line) for b, at, line in rows if b == batch]
+        assert [at for at, _ in stored] == sorted(at for at, _ in stored)
+        # every row keeps its row of the file (the bad one is row 1501)
+        assert sorted(line for _, line in stored) == [n for n in range(1, 3002) if n != 1501]

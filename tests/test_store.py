@@ -26,6 +26,19 @@ from heatmap.store import (
 )
 
 
+def test_the_schema_files_run_again_only_when_they_change(home: Home) -> None:
+    """Opening the writer skips the schema and view files that already ran on this store, and
+    runs them again once they (or DuckDB) differ from what ``store.schema_state`` holds."""
+    with open_writer(home, "Asia/Shanghai") as con:
+        con.execute("DROP VIEW alerts")  # stands for a view these files would create again
+    with open_writer(home, "Asia/Shanghai") as con:
+        assert not con.execute("FROM duckdb_views() WHERE view_name = 'alerts'").fetchall()
+        con.execute("UPDATE store.schema_state SET digest = 'the files of an older release'")
+    with open_writer(home, "Asia/Shanghai") as con:
+        assert con.execute("FROM duckdb_views() WHERE view_name = 'alerts'").fetchall()
+        assert con.execute("SELECT count(*) FROM store.schema_state").fetchall() == [(1,)]
+
+
 def test_nothing_published_is_a_clear_error(home: Home) -> None:
     with pytest.raises(NotPublishedError, match="heatmap run"):
         current_snapshot(home)

@@ -11,13 +11,13 @@
 -- $history (and two days' margin, for the rolling windows that start before $since and for a
 -- DST day) before the first window returned are read: an incremental run does not rescan a
 -- year. Every pass of the same counts, since and until reads the same rows (the clock hours'
--- and the rolling 3-hour windows' are read once). They start at a local midnight, and day is
--- each count's local day: the daily counts of a pass are the sums of its hourly ones by day
--- (pipelines.score_inputs.StoredCounts.daily), not read again.
+-- and the rolling 3-hour windows' are read once). They start at a local midnight, so that the
+-- daily counts of a pass are the sums of its hourly ones by local day
+-- (pipelines.score_inputs.StoredCounts.daily, the days from sql/count_hour_days.sql), not
+-- read again.
 SELECT
     cell,
     CAST(epoch(window_start) AS BIGINT) AS t,
-    CAST(epoch(date_trunc('day', window_start)) AS BIGINT) AS day,
     CAST(list_position($spatial_types, issue_type) - 1 AS SMALLINT) AS type_of,
     n
 FROM store.cell_counts

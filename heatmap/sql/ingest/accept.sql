@@ -5,7 +5,10 @@
 -- same order (positioned.row_index = validated.rowid): the small steps zip the two with a
 -- POSITIONAL JOIN, which builds no hash table; the big INSERT joins on row_index, since a
 -- positional scan runs in one thread and the hash join lets both cores write the store. The
--- file row is validated.rowid + 1.
+-- file row is validated.rowid + 1. The accepted rows are stored in time order: a batch's rows
+-- then fill row groups of their own stretch of time, whose zone maps let a read of a time
+-- range (the recount's last 30 days, the surges' baselines, an analyst's week) skip the rest,
+-- however the export was ordered (a year exported in ticket-id order is not in time order).
 -- Inputs: temp table validated (heatmap/sql/ingest/validate.sql) and the registered Arrow
 -- table positioned (heatmap.positions: row_index, WGS-84 lat/lon, cell, resolution,
 -- precision, position_source, district, reason, detail), store.complaints.
@@ -64,7 +67,8 @@ SELECT
 FROM validated AS v
 JOIN positioned AS p ON p.row_index = v.rowid
 WHERE v.reason IS NULL AND p.reason IS NULL
-  AND v.rowid NOT IN (SELECT row_index FROM duplicate_rows);
+  AND v.rowid NOT IN (SELECT row_index FROM duplicate_rows)
+ORDER BY v.reported_at;
 
 INSERT INTO store.quarantine BY NAME
 SELECT
