@@ -9,7 +9,7 @@
 -- then fill row groups of their own stretch of time, whose zone maps let a read of a time
 -- range (the recount's last 30 days, the surges' baselines, an analyst's week) skip the rest,
 -- however the file was ordered (a backfill of a year can come in any order). A bulk load pays
--- for the sort: 2 M rows stored in 19.6-20.9 s instead of 16.6-17.8 s (benchmarks --only ingest).
+-- for the sort: an ingest of 2 M rows took 19.6-20.9 s, not 16.6-17.8 s (benchmarks --only ingest).
 -- Inputs: temp table validated (heatmap/sql/ingest/validate.sql) and the registered Arrow
 -- table positioned (heatmap.positions: row_index, WGS-84 lat/lon, cell, resolution,
 -- precision, position_source, district, reason, detail), store.complaints.
