@@ -47,7 +47,8 @@ GI_LOG10_Q = (math.log10(peers.GI_Q), -3, -4, -6, -8, -10, -12, -15, -20, -25, -
 # saturated: its flags are a carpet, not alerts, and grouping them would take minutes.
 MAX_FLAGS = 20_000
 NOMINAL = {"engine": "0", "ears_c2": "3", "gi_star_bh": f"{math.log10(peers.GI_Q):g}"}
-VISIBLE_ON_TIME = 3  # an event with this many calls in one cell in its first two hourly windows
+# an event with this many calls in one cell in its first two hourly windows is hour-visible
+VISIBLE_ON_TIME = eval_scenarios.VISIBLE_CALLS
 
 
 @dataclass(frozen=True)
@@ -503,7 +504,7 @@ def summary(records: list[dict]) -> dict[str, Any]:
     """Every figure the report shows, from the scenario records."""
     detectors = [d for d in DETECTORS if records and d in records[0]["results"]]
     groups = _groups(records)
-    table, equal, curves, choice, other = {}, {}, {}, {}, {}
+    table, equal, curves, choice, other, floors = {}, {}, {}, {}, {}, {}
     for name, group in groups.items():
         table[name] = {d: summarise(group, d, NOMINAL[d]) for d in detectors}
         target = table[name]["engine"]["false_per_scored_week_all"] or 0.0
@@ -512,6 +513,7 @@ def summary(records: list[dict]) -> dict[str, Any]:
             d: e["threshold"] for d, e in equal[name].items() if "threshold" in e
         }
         other[name] = _other_summary(group)
+        floors[name] = _floors(group)
         if name.endswith("/both"):
             curves[name] = {
                 d: [summarise(group, d, t) for t in thresholds_of(group, d)] for d in detectors
@@ -527,6 +529,7 @@ def summary(records: list[dict]) -> dict[str, Any]:
         "strata": _strata(records, choice),
         "strata_thresholds": choice,
         "engine_other_kinds": other,
+        "floors": floors,
         "engine_misses_seen": _misses(records),
         "engine_false_hotspots_seen": [
             a | {"scenario": r["name"]}
@@ -541,6 +544,28 @@ def summary(records: list[dict]) -> dict[str, Any]:
             for kind in ("surge", "data_quality")
             for a in r["engine_other"][kind]["false_listed"]
         ],
+    }
+
+
+def _floors(group: list[dict]) -> dict[str, Any]:
+    """How soon the planted hotspots' own calls let any cell-level detector know them.
+
+    ``floor_h`` per event (:func:`eval_scenarios.visibility`): the hours to its third call in
+    one cell; an event no cell sees three calls of is never visible (an infinite floor).
+    """
+    floors = [
+        math.inf if (h := ((meta.get("visibility") or {}).get("floor_h"))) is None else h
+        for r in group
+        if not r["null"]
+        for meta in r["events"].values()
+        if meta.get("visibility")
+    ]
+    median = statistics.median(floors) if floors else None
+    return {
+        "events": len(floors),
+        "within_hour": sum(h <= 1 for h in floors),
+        "median_h": round(median, 2) if median is not None and math.isfinite(median) else None,
+        "never": sum(math.isinf(h) for h in floors),
     }
 
 

@@ -98,6 +98,10 @@ RELATED = {
     "power_outage": ("area_outage", "broadband_down"),
 }
 NON_SPATIAL = ("data_billing", "roaming", "service_other")
+# The calls in one cell below which no cell-level detector can tell an event from chance at
+# under one false alarm a week: two calls of one type in a quiet cell-hour happen by chance
+# most days somewhere in a city of thousands of cells and a dozen types.
+VISIBLE_CALLS = 3
 
 
 def tier(lam: float) -> str:
@@ -312,7 +316,10 @@ def visibility(
 
     ``first_hours``: the most calls of the event in one cell within the hourly window the event
     starts in and the next (what an on-time detection can see); ``cell_hour`` and ``cell_day``:
-    the most in one cell-hour and one cell-day (local day) over the event.
+    the most in one cell-hour and one cell-day (local day) over the event; ``floor_h``: hours
+    from the event's start to its :data:`VISIBLE_CALLS`-th call in one cell, the earliest over
+    its cells (None when no cell gets that many): no detector that needs that many calls in a
+    cell can know the event sooner, whatever its windows.
     """
     frame = pd.DataFrame({"t": times, "cell": cells, "event": event_ids})
     out = {}
@@ -332,8 +339,15 @@ def visibility(
             ),
             "cell_hour": int(mine.groupby([mine["cell"], hour]).size().max()),
             "cell_day": int(mine.groupby([mine["cell"], day]).size().max()),
+            "floor_h": _floor_h(mine, event.start),
         }
     return out
+
+
+def _floor_h(calls: pd.DataFrame, start: pd.Timestamp) -> float | None:
+    """Hours from ``start`` to the first moment one cell holds VISIBLE_CALLS of ``calls``."""
+    nth = calls.sort_values("t").groupby("cell")["t"].nth(VISIBLE_CALLS - 1)
+    return round((nth.min() - start).total_seconds() / 3600, 3) if len(nth) else None
 
 
 def write(spec: Spec, out_dir: Path) -> Written:

@@ -38,6 +38,10 @@ from geo_fixtures.scenario import MAPPING_FILE
 DEFAULT_ROWS = 2_000_000
 TARGET_ROWS_PER_S = 1_000_000
 SEED = 20261120
+# The customers every export's callers are drawn from: a 10 M-row year gives each about three
+# complaints a year, so about a fifth of a day's callers have complained in the 30 days before
+# (a repeat, 复燃), and a later batch's callers repeat the year's as a real one's would.
+CUSTOMERS = 3_000_000
 # Beijing's built-up area, as a box in the export's own coordinates.
 BOX = {"south": 39.70, "north": 40.15, "west": 116.10, "east": 116.75}
 TYPES_ZH = [
@@ -58,13 +62,14 @@ def write_export(
     """Write a ``rows``-row export to ``path`` and its mapping next to it; returns facts on it.
 
     Its complaints fall over the ``days`` from ``start`` (local time); their ids are
-    ``id_prefix`` and a number, so exports of different prefixes share no id.
+    ``id_prefix`` and a number, so exports of different prefixes share no id. Every field is a
+    hash of the row number and ``seed``: exports of other seeds share no times, places or types
+    row for row, only the pool of :data:`CUSTOMERS` their callers come from.
     """
     began = time.perf_counter()
     addresses = load_gazetteer()["address"].str.split(";").str[0].tolist()
     con = duckdb.connect()
     con.execute("SET enable_progress_bar_print = false")
-    con.execute("SELECT setseed($s)", {"s": (seed % 1000) / 1000})
     con.execute("CREATE TABLE places AS SELECT unnest($a) AS address", {"a": addresses})
     con.execute(
         "CREATE TABLE numbered AS SELECT row_number() OVER () - 1 AS k, address FROM places"
@@ -76,28 +81,30 @@ def write_export(
         $id_prefix || lpad(CAST(i AS VARCHAR), 10, '0') AS "工单编号",
         CASE WHEN i % 211 = 7 THEN '2026-02-30 10:00:00'
              ELSE strftime(CAST($start AS TIMESTAMP)
-                  + to_seconds(CAST(hash(i, 1) % ({days} * 86400) AS BIGINT)), '%Y-%m-%d %H:%M:%S')
+                  + to_seconds(CAST(hash(i, 1, $seed) % ({days} * 86400) AS BIGINT)),
+                  '%Y-%m-%d %H:%M:%S')
         END AS "受理时间",
-        $types[1 + CAST(hash(i, 2) % 12 AS INTEGER)] AS "投诉类型",
+        $types[1 + CAST(hash(i, 2, $seed) % 12 AS INTEGER)] AS "投诉类型",
         CASE WHEN i % 307 = 11 THEN '北纬' || CAST(round({BOX["south"]} + 0.2, 4) AS VARCHAR)
              WHEN i % 401 = 13 OR i % 503 = 17 THEN ''
-             ELSE CAST(round({BOX["south"]} + (hash(i, 3) % 1000000) / 1e6
+             ELSE CAST(round({BOX["south"]} + (hash(i, 3, $seed) % 1000000) / 1e6
                   * {BOX["north"] - BOX["south"]}, 6) AS VARCHAR) END AS "纬度",
         CASE WHEN i % 401 = 13 OR i % 503 = 17 THEN ''
-             ELSE CAST(round({BOX["west"]} + (hash(i, 4) % 1000000) / 1e6
+             ELSE CAST(round({BOX["west"]} + (hash(i, 4, $seed) % 1000000) / 1e6
                   * {BOX["east"] - BOX["west"]}, 6) AS VARCHAR) END AS "经度",
         CASE WHEN i % 401 = 13 THEN '' ELSE p.address END AS "投诉地址",
-        '13' || lpad(CAST(hash(i % {max(rows * 2 // 3, 1)}, 5) % 1000000000 AS VARCHAR), 9, '0')
+        '13' || lpad(CAST(hash(hash(i, 5, $seed) % {CUSTOMERS}, 5) % 1000000000 AS VARCHAR), 9, '0')
             AS "主叫号码",
-        ['热线', 'APP', '网厅', '营业厅'][1 + CAST(hash(i, 6) % 4 AS INTEGER)] AS "受理渠道",
-        ['A', 'B', 'C', 'D'][1 + CAST(hash(i, 7) % 4 AS INTEGER)] AS "情绪等级",
-        '客户反映' || $types[1 + CAST(hash(i, 2) % 12 AS INTEGER)] || '，要求尽快处理' AS "投诉内容"
+        ['热线', 'APP', '网厅', '营业厅'][1 + CAST(hash(i, 6, $seed) % 4 AS INTEGER)] AS "受理渠道",
+        ['A', 'B', 'C', 'D'][1 + CAST(hash(i, 7, $seed) % 4 AS INTEGER)] AS "情绪等级",
+        '客户反映' || $types[1 + CAST(hash(i, 2, $seed) % 12 AS INTEGER)] || '，要求尽快处理'
+            AS "投诉内容"
       FROM range({rows}) AS r(i)
-      JOIN numbered AS p ON p.k = hash(i, 8) % {n_places}
+      JOIN numbered AS p ON p.k = hash(i, 8, $seed) % {n_places}
       ORDER BY i
     ) TO '{path}' (HEADER, DELIMITER ',')
     """
-    con.execute(sql, {"types": TYPES_ZH, "start": start, "id_prefix": id_prefix})
+    con.execute(sql, {"types": TYPES_ZH, "start": start, "id_prefix": id_prefix, "seed": seed})
     con.close()
     mapping = MAPPING_FILE.read_text(encoding="utf-8").replace('crs = "gcj02"', f'crs = "{crs}"')
     path.with_suffix(".toml").write_text(mapping, encoding="utf-8")

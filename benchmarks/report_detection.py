@@ -135,12 +135,48 @@ def render(det: dict[str, Any]) -> list[str]:
         "",
     ]
     lines += table(HEADLINE, _headline_rows(det, groups))
+    lines += _floors(summary, groups)
     lines += _strata(summary)
     lines += _curves(summary)
     lines += _other(summary, groups)
     lines += _listings(summary)
     lines += _timings(det)
     return lines
+
+
+def _floors(summary: dict[str, Any], groups: list[str]) -> list[str]:
+    """What the planted calls allow any cell-level detector, beside the engine's delay."""
+    if "floors" not in summary:  # a run from before the floors were measured
+        return []
+    rows = []
+    for group in groups:
+        f, engine = summary["floors"][group], summary["table"][group]["engine"]
+        rows.append(
+            [
+                *group.split("/"),
+                f["events"],
+                f"{pct(f['within_hour'] / f['events'])} ({f['within_hour']}/{f['events']})"
+                if f["events"]
+                else "n/a",
+                _num(f["median_h"]) if f["median_h"] is not None else "never",
+                f["never"],
+                _num(engine.get("median_time_to_alert_h"), 1),
+            ]
+        )
+    return [
+        "### What the calls allow: the earliest any cell-level detector can know an event",
+        "",
+        "No detector that needs three of an event's calls in one cell (two in a quiet "
+        "cell-hour happen by chance most days somewhere in the city) can know it before its "
+        "third call there, whatever its windows. The SPEC's median delay of an hour is out of "
+        "reach for every such detector unless over half the events have that third call within "
+        "the hour.",
+        "",
+    ] + table(
+        ["seeds", "city", "planted hotspots", "3rd call in a cell within 1 h of the start",
+         "median h to that call", "never 3 in a cell", "engine: median h to alert"],
+        rows,
+    )  # fmt: skip
 
 
 def _strata(summary: dict[str, Any]) -> list[str]:
@@ -310,4 +346,18 @@ def readme_table(det: dict[str, Any]) -> str:
          "at the engine's false rate: on time / any"],
         rows,
     )  # fmt: skip
+    floors = summary.get("floors", {}).get(f"{seed_set}/both")
+    if floors and floors["events"]:
+        lines += [
+            "",
+            f"Within an hour of its start, {floors['within_hour']} of the {floors['events']} "
+            f"{seed_set} events have three of their calls in one cell (the median event "
+            + (
+                f"{floors['median_h']:.2f} h after its start"
+                if floors["median_h"] is not None
+                else "never"
+            )
+            + "): no detector that needs three calls in a cell can know more of them within "
+            "the hour.",
+        ]
     return "\n".join(lines)

@@ -282,3 +282,39 @@ def test_boston_layout_reads_the_real_311_points_without_the_city_hall_pile():
     assert pile.cells == (h3.latlng_to_cell(*boston.CITY_HALL, 8),)
     again = boston.build_boston(config, population)
     pd.testing.assert_frame_equal(built.complaints, again.complaints)
+
+
+def test_the_visibility_floor_is_the_third_call_in_one_cell():
+    """Worked by hand: cell A's third call comes 50 min after the start, cell B's 35 min; a
+    second event never has three calls in one cell; the other events' calls do not count."""
+    event, sparse = truth_event([ORIGIN], 10, 14), truth_event([ORIGIN], 10, 14)
+    sparse = TruthEvent(**{**sparse.__dict__, "event_id": "e2"})
+    other = h3.grid_ring(ORIGIN, 1)[0]
+    minutes = {
+        ("e1", ORIGIN): [5, 30, 50, 55],
+        ("e1", other): [20, 25, 35],
+        ("e2", ORIGIN): [1, 2],
+        ("e2", other): [3, 4],
+        ("e3", ORIGIN): [0, 0, 0],
+    }
+    rows = [(T0 + pd.Timedelta(hours=10, minutes=m), c, e) for (e, c), ms in minutes.items()
+            for m in ms]  # fmt: skip
+    times, cells, ids = zip(*rows, strict=True)
+    seen = eval_scenarios.visibility(
+        pd.DatetimeIndex(times), list(cells), np.array(ids), [event, sparse], "UTC"
+    )
+    assert seen["e1"]["floor_h"] == round(35 / 60, 3)
+    assert seen["e2"]["floor_h"] is None
+    assert seen["e1"]["first_hours"] == 4
+
+
+def test_the_floors_summary_counts_events_never_visible_as_infinitely_late():
+    from benchmarks.detection_eval import _floors
+
+    def record(floors, null=False):
+        events = {f"e{i}": {"visibility": {"floor_h": h}} for i, h in enumerate(floors)}
+        return {"null": null, "events": events | {"surge": {"visibility": None}}}
+
+    group = [record([0.5, None, 2.0]), record([None, 0.9]), record([0.1], null=True)]
+    assert _floors(group) == {"events": 5, "within_hour": 2, "median_h": 2.0, "never": 2}
+    assert _floors([record([None, None, 0.2])])["median_h"] is None
